@@ -1,0 +1,415 @@
+//! `trustledger bench`: engine build time, snapshot size and load time, heap after load, and
+//! per-request median and p99 — for this engine and, when the binary is built with the `peer`
+//! feature (`./build.sh bench` does), for Brave's `adblock` crate on the same lists and requests
+//! in the same process, so the ratios come from one run on one machine.
+//!
+//! Heap is measured with a counting global allocator (current live bytes), the way
+//! adblock-rust's own `bench_memory.rs` does. Per-request times wrap each call in
+//! `Instant::now()`; both engines pay the same timer cost.
+
+#![allow(unsafe_code)] // reason: a GlobalAlloc impl is unsafe by definition; it only forwards to System
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use trustledger::{Engine, EngineBuilder};
+
+use crate::input::{self, Record};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards every call to `System` unchanged and only counts sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn live() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+const USAGE: &str = "usage: trustledger bench --list FILE... --requests FILE [--passes N] [--no-trackerdb] [--json OUT] [--snapshot-out FILE]";
+
+struct Args {
+    lists: Vec<String>,
+    requests: String,
+    passes: usize,
+    trackerdb: bool,
+    json: Option<String>,
+    snapshot_out: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut a = Args {
+        lists: Vec::new(),
+        requests: String::new(),
+        passes: 5,
+        trackerdb: true,
+        json: None,
+        snapshot_out: None,
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+        };
+        match flag.as_str() {
+            "--list" => a.lists.push(value()?),
+            "--requests" => a.requests = value()?,
+            "--passes" => {
+                a.passes = value()?
+                    .parse()
+                    .map_err(|_| format!("--passes needs a number\n{USAGE}"))?
+            }
+            "--json" => a.json = Some(value()?),
+            "--snapshot-out" => a.snapshot_out = Some(value()?),
+            "--no-trackerdb" => a.trackerdb = false,
+            other => return Err(format!("unknown bench option {other}\n{USAGE}")),
+        }
+    }
+    if a.lists.is_empty() || a.requests.is_empty() || a.passes == 0 {
+        return Err(USAGE.to_owned());
+    }
+    Ok(a)
+}
+
+/// One engine's figures.
+#[derive(serde::Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Figures {
+    engine: String,
+    build_ms: f64,
+    snapshot_bytes: usize,
+    load_ms: f64,
+    heap_after_build_bytes: usize,
+    heap_after_load_bytes: usize,
+    median_ns: f64,
+    p99_ns: f64,
+    mean_ns: f64,
+    blocked: usize,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn median_of(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize] as f64
+}
+
+fn time_requests(
+    passes: usize,
+    n: usize,
+    mut one: impl FnMut(usize) -> bool,
+) -> (f64, f64, f64, usize) {
+    let mut blocked = 0;
+    for i in 0..n {
+        blocked += usize::from(one(i)); // warm-up pass, also counts blocks
+    }
+    let mut samples = Vec::with_capacity(passes * n);
+    for _ in 0..passes {
+        for i in 0..n {
+            let t = Instant::now();
+            black_box(one(i));
+            samples.push(t.elapsed().as_nanos() as u64);
+        }
+    }
+    samples.sort_unstable();
+    let mean = samples.iter().sum::<u64>() as f64 / samples.len() as f64;
+    (
+        percentile(&samples, 0.5),
+        percentile(&samples, 0.99),
+        mean,
+        blocked,
+    )
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let a = parse(args)?;
+    let texts: Vec<(String, String)> = a
+        .lists
+        .iter()
+        .map(|p| {
+            let name = std::path::Path::new(p)
+                .file_name()
+                .map_or(p.clone(), |n| n.to_string_lossy().into_owned());
+            std::fs::read_to_string(p)
+                .map(|t| (name, t))
+                .map_err(|e| format!("cannot read {p}: {e}"))
+        })
+        .collect::<Result<_, _>>()?;
+    let db = if a.trackerdb {
+        Some(
+            trustledger::TrackerDb::embedded()
+                .ok_or("TrackerDB is not compiled in: run ./build.sh, or pass --no-trackerdb")?
+                .map_err(|e| e.to_string())?,
+        )
+    } else {
+        None
+    };
+    let mut requests = Vec::new();
+    for record in input::open(&a.requests)? {
+        if let Record::Request(r) = record? {
+            if r.url != "http://" && r.url != "https://" {
+                requests.push(r);
+            }
+        }
+    }
+    if requests.is_empty() {
+        return Err(format!("{}: no requests", a.requests));
+    }
+    let build = |db: Option<trustledger::TrackerDb>| {
+        let mut b = EngineBuilder::new();
+        for (name, text) in &texts {
+            b.add_list(name, text);
+        }
+        if let Some(db) = db {
+            b.trackerdb(db);
+        }
+        b.build().0
+    };
+
+    // Ours.
+    let mut ours = Figures {
+        engine: format!("trustledger {}", env!("CARGO_PKG_VERSION")),
+        ..Figures::default()
+    };
+    let builds: Vec<Duration> = (0..3)
+        .map(|_| {
+            let db = db.clone();
+            let t = Instant::now();
+            black_box(build(db));
+            t.elapsed()
+        })
+        .collect();
+    ours.build_ms = ms(median_of(builds));
+    let before = live();
+    let engine = build(db.clone());
+    ours.heap_after_build_bytes = live().saturating_sub(before);
+    let snapshot = engine.to_snapshot();
+    drop(engine);
+    ours.snapshot_bytes = snapshot.len();
+    if let Some(out) = &a.snapshot_out {
+        std::fs::write(out, &snapshot).map_err(|e| format!("cannot write {out}: {e}"))?;
+    }
+    let loads: Vec<Duration> = (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            let e = Engine::from_snapshot(black_box(&snapshot));
+            let d = t.elapsed();
+            drop(black_box(e));
+            d
+        })
+        .collect();
+    ours.load_ms = ms(median_of(loads));
+    let before = live();
+    let engine = Engine::from_snapshot(&snapshot).map_err(|e| e.to_string())?;
+    ours.heap_after_load_bytes = live().saturating_sub(before);
+    (ours.median_ns, ours.p99_ns, ours.mean_ns, ours.blocked) =
+        time_requests(a.passes, requests.len(), |i| {
+            engine
+                .classify(&requests[i].url, &requests[i].source, requests[i].rtype)
+                .matched
+        });
+    drop(engine);
+
+    let peer = peer::figures(&texts, db.as_ref(), &requests, a.passes);
+    print_table(&ours, peer.as_ref(), requests.len(), a.passes);
+    if let Some(path) = &a.json {
+        let doc = serde_json::json!({ "requests": requests.len(), "passes": a.passes, "ours": ours, "peer": peer });
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn print_table(ours: &Figures, peer: Option<&Figures>, n: usize, passes: usize) {
+    println!("{n} requests × {passes} passes (after one warm-up pass)\n");
+    let mib = |b: usize| format!("{:.2} MiB", b as f64 / (1024.0 * 1024.0));
+    let rows: [(
+        &str,
+        Box<dyn Fn(&Figures) -> String>,
+        Box<dyn Fn(&Figures, &Figures) -> f64>,
+    ); 8] = [
+        (
+            "engine build",
+            Box::new(|f| format!("{:.1} ms", f.build_ms)),
+            Box::new(|o, p| p.build_ms / o.build_ms),
+        ),
+        (
+            "snapshot size",
+            Box::new(|f| mib(f.snapshot_bytes)),
+            Box::new(|o, p| p.snapshot_bytes as f64 / o.snapshot_bytes as f64),
+        ),
+        (
+            "snapshot load",
+            Box::new(|f| format!("{:.2} ms", f.load_ms)),
+            Box::new(|o, p| p.load_ms / o.load_ms),
+        ),
+        (
+            "heap after build",
+            Box::new(|f| mib(f.heap_after_build_bytes)),
+            Box::new(|o, p| p.heap_after_build_bytes as f64 / o.heap_after_build_bytes as f64),
+        ),
+        (
+            "heap after load",
+            Box::new(|f| mib(f.heap_after_load_bytes)),
+            Box::new(|o, p| p.heap_after_load_bytes as f64 / o.heap_after_load_bytes as f64),
+        ),
+        (
+            "per request, median",
+            Box::new(|f| format!("{:.0} ns", f.median_ns)),
+            Box::new(|o, p| p.median_ns / o.median_ns),
+        ),
+        (
+            "per request, p99",
+            Box::new(|f| format!("{:.0} ns", f.p99_ns)),
+            Box::new(|o, p| p.p99_ns / o.p99_ns),
+        ),
+        (
+            "blocked requests",
+            Box::new(|f| f.blocked.to_string()),
+            Box::new(|_, _| f64::NAN),
+        ),
+    ];
+    match peer {
+        Some(p) => {
+            println!(
+                "| measure | {} | {} | ratio (peer ÷ ours) |\n|---|---:|---:|---:|",
+                ours.engine, p.engine
+            );
+            for (name, show, ratio) in &rows {
+                let r = ratio(ours, p);
+                let r = if r.is_nan() {
+                    String::from("—")
+                } else {
+                    format!("{r:.2}×")
+                };
+                println!("| {name} | {} | {} | {r} |", show(ours), show(p));
+            }
+        }
+        None => {
+            println!("| measure | {} |\n|---|---:|", ours.engine);
+            for (name, show, _) in &rows {
+                println!("| {name} | {} |", show(ours));
+            }
+            println!("\n(peer not compiled in: build with `--features peer` to run Brave's adblock crate beside it)");
+        }
+    }
+}
+
+#[cfg(feature = "peer")]
+mod peer {
+    use super::*;
+
+    pub fn figures(
+        texts: &[(String, String)],
+        db: Option<&trustledger::TrackerDb>,
+        requests: &[input::Request],
+        passes: usize,
+    ) -> Option<Figures> {
+        let mut all: Vec<String> = texts.iter().map(|(_, t)| t.clone()).collect();
+        if let Some(db) = db {
+            all.push(
+                db.patterns
+                    .iter()
+                    .flat_map(|p| p.filters.iter())
+                    .map(|f| format!("{f}\n"))
+                    .collect(),
+            );
+        }
+        let build = || {
+            let mut set = adblock::lists::FilterSet::new(false);
+            for t in &all {
+                set.add_filter_list(t.clone(), adblock::lists::ParseOptions::default());
+            }
+            adblock::Engine::new_with_filter_set(set)
+        };
+        let mut f = Figures {
+            engine: "adblock 0.13.5".into(),
+            ..Figures::default()
+        };
+        let builds: Vec<Duration> = (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(build());
+                t.elapsed()
+            })
+            .collect();
+        f.build_ms = ms(median_of(builds));
+        let before = live();
+        let engine = build();
+        f.heap_after_build_bytes = live().saturating_sub(before);
+        let bytes = engine.serialize();
+        drop(engine);
+        f.snapshot_bytes = bytes.len();
+        let loads: Vec<Duration> = (0..20)
+            .map(|_| {
+                let t = Instant::now();
+                let mut e = adblock::Engine::default();
+                let ok = e.deserialize(black_box(&bytes)).is_ok();
+                let d = t.elapsed();
+                drop(black_box((e, ok)));
+                d
+            })
+            .collect();
+        f.load_ms = ms(median_of(loads));
+        let before = live();
+        let mut engine = adblock::Engine::default();
+        engine.deserialize(&bytes).ok()?;
+        f.heap_after_load_bytes = live().saturating_sub(before);
+        let types: Vec<&str> = requests.iter().map(|r| r.rtype.as_str()).collect();
+        (f.median_ns, f.p99_ns, f.mean_ns, f.blocked) =
+            time_requests(passes, requests.len(), |i| {
+                let r = &requests[i];
+                adblock::request::Request::new(&r.url, &r.source, types[i], "GET")
+                    .is_ok_and(|req| engine.check_network_request(&req).should_block())
+            });
+        Some(f)
+    }
+}
+
+#[cfg(not(feature = "peer"))]
+mod peer {
+    use super::*;
+
+    pub fn figures(
+        _: &[(String, String)],
+        _: Option<&trustledger::TrackerDb>,
+        _: &[input::Request],
+        _: usize,
+    ) -> Option<Figures> {
+        None
+    }
+}
