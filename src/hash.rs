@@ -1,11 +1,8 @@
-//! Hashing and the flat open-addressing index the engine looks filters up in.
+//! Hashing and the sorted-key directory the engine looks filters up in.
 //!
-//! Keys are 32-bit FNV-1a hashes of tokens, hosts or domains (never 0: 0 marks an empty slot).
-//! A [`FlatIndex`] maps a key to a run of `u32` postings (filter ids) and is three plain arrays,
+//! Keys are 32-bit FNV-1a hashes of tokens, hosts or domains. A [`KeyDir`] is two plain arrays,
 //! so a snapshot stores it as is and loading it is a copy, not a rebuild. Collisions are harmless:
-//! every candidate filter is verified in full.
-
-use std::collections::BTreeMap;
+//! every candidate is verified in full.
 
 const FNV_OFFSET: u32 = 0x811c_9dc5;
 const FNV_PRIME: u32 = 0x0100_0193;
@@ -54,86 +51,72 @@ fn nonzero(h: u32) -> u32 {
     }
 }
 
-/// Key → postings, open addressing with linear probing over a power-of-two table.
+/// Sorted 32-bit keys with a directory on their top bits: `find(key)` is one directory read and a
+/// scan of ~2 keys. Entry `i` means whatever the owner's parallel data at `i` is (a filter id
+/// range, or a value array). No empty slots, so it costs 4 bytes per entry plus the directory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FlatIndex {
+pub struct KeyDir {
     pub(crate) keys: Vec<u32>,
-    pub(crate) starts: Vec<u32>,
-    pub(crate) lens: Vec<u32>,
-    pub(crate) postings: Vec<u32>,
+    /// `dir[b]..dir[b + 1]` are the entries whose key's top `bits` bits are `b`.
+    pub(crate) dir: Vec<u32>,
+    pub(crate) bits: u32,
 }
 
-impl FlatIndex {
-    /// Builds from key → ids (ids kept in the order given).
-    pub fn build(map: &BTreeMap<u32, Vec<u32>>) -> FlatIndex {
-        let cap = (map.len() * 2).next_power_of_two().max(2);
-        let mut index = FlatIndex {
-            keys: vec![0; cap],
-            starts: vec![0; cap],
-            lens: vec![0; cap],
-            postings: Vec::with_capacity(map.values().map(Vec::len).sum()),
-        };
-        let mask = cap - 1;
-        for (&key, ids) in map {
-            let mut slot = Self::slot(key, mask);
-            while index.keys[slot] != 0 {
-                slot = (slot + 1) & mask;
+impl KeyDir {
+    /// Builds from keys that are already sorted ascending.
+    pub fn from_sorted(keys: Vec<u32>) -> KeyDir {
+        debug_assert!(keys.windows(2).all(|w| w[0] <= w[1]));
+        let bits = (usize::BITS - keys.len().leading_zeros()).saturating_sub(1).clamp(1, 20);
+        let buckets = 1usize << bits;
+        let mut dir = Vec::with_capacity(buckets + 1);
+        let mut at = 0;
+        for b in 0..buckets {
+            while at < keys.len() && ((keys[at] as u64) >> (32 - bits)) < b as u64 {
+                at += 1;
             }
-            index.keys[slot] = key;
-            index.starts[slot] = index.postings.len() as u32;
-            index.lens[slot] = ids.len() as u32;
-            index.postings.extend_from_slice(ids);
+            dir.push(at as u32);
         }
-        index
+        dir.push(keys.len() as u32);
+        KeyDir { keys, dir, bits }
     }
 
+    /// The entries `lo..hi` holding `key` (empty range when absent).
     #[inline]
-    fn slot(key: u32, mask: usize) -> usize {
-        (key.wrapping_mul(0x9e37_79b1) >> 7) as usize & mask
-    }
-
-    /// The postings stored under `key` (empty when absent).
-    #[inline]
-    pub fn get(&self, key: u32) -> &[u32] {
+    pub fn find(&self, key: u32) -> (usize, usize) {
         if self.keys.is_empty() {
-            return &[];
+            return (0, 0);
         }
-        let mask = self.keys.len() - 1;
-        let mut slot = Self::slot(key, mask);
-        loop {
-            let k = self.keys[slot];
-            if k == key {
-                let start = self.starts[slot] as usize;
-                return &self.postings[start..start + self.lens[slot] as usize];
-            }
-            if k == 0 {
-                return &[];
-            }
-            slot = (slot + 1) & mask;
+        let b = (key >> (32 - self.bits)) as usize;
+        let (mut lo, hi) = (self.dir[b] as usize, self.dir[b + 1] as usize);
+        while lo < hi && self.keys[lo] < key {
+            lo += 1;
         }
+        let mut end = lo;
+        while end < hi && self.keys[end] == key {
+            end += 1;
+        }
+        (lo, end)
     }
 
-    /// Number of keys.
     pub fn len(&self) -> usize {
-        self.keys.iter().filter(|&&k| k != 0).count()
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.keys.is_empty()
     }
 
     /// Checks the invariants a snapshot must hold before it is trusted.
-    pub(crate) fn validate(&self, max_id: u32) -> bool {
-        let cap = self.keys.len();
-        (cap == 0 || cap.is_power_of_two())
-            && self.starts.len() == cap
-            && self.lens.len() == cap
-            && (0..cap).all(|i| {
-                let end = u64::from(self.starts[i]) + u64::from(self.lens[i]);
-                end <= self.postings.len() as u64
-            })
-            && self.postings.iter().all(|&id| id < max_id)
-            && (cap == 0 || self.keys.contains(&0))
+    pub(crate) fn validate(&self) -> bool {
+        if *self == KeyDir::default() {
+            return true;
+        }
+        (1..=20).contains(&self.bits)
+            && self.dir.len() == (1usize << self.bits) + 1
+            && self.dir.windows(2).all(|w| w[0] <= w[1])
+            && self.dir.last().is_some_and(|&l| l as usize == self.keys.len())
+            && self.dir.first() == Some(&0)
+            && self.keys.windows(2).all(|w| w[0] <= w[1])
     }
 }
 
@@ -152,18 +135,21 @@ mod tests {
     }
 
     #[test]
-    fn index_round_trip() {
-        let mut map = BTreeMap::new();
-        for k in 1..500u32 {
-            map.insert(hash_bytes(&k.to_le_bytes()), vec![k, k + 1]);
+    fn key_dir_finds_runs() {
+        let mut keys: Vec<u32> = (1..2000u32).map(|k| hash_bytes(&k.to_le_bytes())).collect();
+        keys.push(keys[7]);
+        keys.sort_unstable();
+        let dir = KeyDir::from_sorted(keys.clone());
+        assert!(dir.validate());
+        for k in 1..2000u32 {
+            let h = hash_bytes(&k.to_le_bytes());
+            let (lo, hi) = dir.find(h);
+            assert_eq!(hi - lo, if k == 8 { 2 } else { 1 }, "{k}");
+            assert!(keys[lo..hi].iter().all(|&x| x == h));
         }
-        let index = FlatIndex::build(&map);
-        for k in 1..500u32 {
-            assert_eq!(index.get(hash_bytes(&k.to_le_bytes())), &[k, k + 1]);
-        }
-        assert!(index.get(hash_bytes(b"absent")).is_empty());
-        assert_eq!(index.len(), 499);
-        assert!(index.validate(501));
-        assert!(FlatIndex::default().get(5).is_empty());
+        assert_eq!(dir.find(hash_bytes(b"absent")).1 - dir.find(hash_bytes(b"absent")).0, 0);
+        assert_eq!(KeyDir::default().find(5), (0, 0));
+        assert!(KeyDir::from_sorted(vec![]).validate());
+        assert_eq!(KeyDir::from_sorted(vec![0, u32::MAX]).find(u32::MAX), (1, 2));
     }
 }

@@ -50,8 +50,9 @@ impl ListReport {
 pub struct ParsedList {
     pub report: ListReport,
     pub filters: Vec<ListedFilter>,
-    /// Section files named by `! *** easylist:<path> ***` markers, in order.
-    pub sections: Vec<String>,
+    /// Sections named by `! *** easylist:<path> ***` markers, in order: (line of the marker,
+    /// section file).
+    pub sections: Vec<(u32, String)>,
 }
 
 /// Parses a list's text. `name` is how verdicts cite it (usually the file name).
@@ -70,7 +71,7 @@ pub fn parse_list(name: &str, text: &str) -> ParsedList {
                     let file = marker.trim();
                     let file = file.split_once(':').map_or(file, |(_, f)| f);
                     if list.sections.len() < u16::MAX as usize {
-                        list.sections.push(file.to_owned());
+                        list.sections.push((line, file.to_owned()));
                         section = Some((list.sections.len() - 1) as u16);
                     }
                 } else if let Some((key, value)) = comment.split_once(':') {
@@ -114,7 +115,7 @@ mod tests {
         assert_eq!((r.filters, r.exceptions, r.lines), (2, 1, 11));
         assert_eq!(r.skipped.get("cosmetic filter"), Some(&1));
         assert_eq!(r.skipped.get("unsupported option $csp"), Some(&1));
-        assert_eq!(list.sections, ["easyprivacy/easyprivacy_general.txt", "easyprivacy/easyprivacy_specific_cname_adobe.txt"]);
+        assert_eq!(list.sections, [(4, "easyprivacy/easyprivacy_general.txt".to_owned()), (8, "easyprivacy/easyprivacy_specific_cname_adobe.txt".to_owned())]);
         assert_eq!((list.filters[0].line, list.filters[0].section), (5, Some(0)));
         assert_eq!((list.filters[1].line, list.filters[1].section), (9, Some(1)));
     }

@@ -134,6 +134,15 @@ pub(crate) fn lower(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// The last two labels of a host (`example.com` of `www.example.com`), or all of it.
+fn last_two_labels(host: &str) -> &str {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    match memchr::memrchr(b'.', host.as_bytes()).and_then(|i| memchr::memrchr(b'.', &host.as_bytes()[..i])) {
+        Some(i) => &host[i + 1..],
+        None => host,
+    }
+}
+
 /// Hashes of every label suffix of `host`, longest first (at most `MAX_SUFFIXES`, shortest kept).
 pub(crate) fn suffix_hashes(host: &str, tag: u32, out: &mut [u32; MAX_SUFFIXES]) -> usize {
     let bytes = host.as_bytes();
@@ -159,6 +168,12 @@ pub(crate) fn suffix_hashes(host: &str, tag: u32, out: &mut [u32; MAX_SUFFIXES])
 impl<'a> Request<'a> {
     /// Prepares a request. `source_url` is the page or frame that made it.
     pub fn new(url: &'a str, source_url: &'a str, rtype: ResourceType) -> Request<'a> {
+        Self::prepare(url, source_url, rtype, true)
+    }
+
+    /// Like [`Request::new`]; `entities` says whether to hash the page's entity names
+    /// (`google.*`), which only engines with such `$domain=` entries need.
+    pub fn prepare(url: &'a str, source_url: &'a str, rtype: ResourceType, entities: bool) -> Request<'a> {
         let lower_url = lower(url);
         let parts = site::parse_url(&lower_url);
         let source_host = site::parse_url(source_url).map(|p| match lower(source_url) {
@@ -167,9 +182,13 @@ impl<'a> Request<'a> {
         });
         let host = parts.map(|p| &lower_url[p.host_start..p.host_end]);
         let src = source_host.as_deref();
-        let third_party = match host {
-            Some(h) => site::is_third_party(h, src),
-            None => true,
+        let third_party = match (host, src) {
+            (Some(h), Some(s)) if h == s => false,
+            // A registrable domain always ends with the last two labels: when those differ, so
+            // do the sites, and the Public Suffix List need not be asked.
+            (Some(h), Some(s)) if last_two_labels(h) != last_two_labels(s) => true,
+            (Some(h), _) => site::is_third_party(h, src),
+            (None, _) => true,
         };
         let strict_third_party = match (host, src) {
             (Some(h), Some(s)) => h != s,
@@ -180,7 +199,7 @@ impl<'a> Request<'a> {
         let (mut n_source_hashes, mut n_entity_hashes) = (0, 0);
         if let Some(s) = src {
             n_source_hashes = suffix_hashes(s, 0, &mut source_hashes);
-            if let Some(entity) = site::without_suffix(s) {
+            if let Some(entity) = site::without_suffix(s).filter(|_| entities) {
                 n_entity_hashes = suffix_hashes(entity, ENTITY_TAG, &mut entity_hashes);
             }
         }

@@ -1,21 +1,28 @@
-//! Building an engine: lists (and TrackerDB) in, compiled filters and indexes out.
+//! Building an engine: lists (and TrackerDB) in, arena, compiled filters and indexes out.
 //!
 //! Each filter goes into exactly one index of its kind (blocking or exception):
 //! 1. **host** — `||host^…`, `||host/…`: keyed by the host; the rest of the pattern is checked
 //!    where the host ends;
 //! 2. **token** — keyed by the filter's rarest complete token (a run of `[a-z0-9%]` that any
 //!    matching URL must contain whole), rarity counted over all filters, common URL words
-//!    penalised; regex filters contribute literal tokens when they have no alternation;
+//!    penalised; regex filters contribute literal tokens when they have no alternation. Each
+//!    filter also keeps a 32-bit mask of all its tokens, so most wrong candidates are rejected
+//!    before their pattern is looked at;
 //! 3. **domain** — no token but `$domain=`: keyed by each included domain;
 //! 4. **fallback** — what is left, checked for every request (kept tiny).
+//!
+//! Filter ids are assigned group by group in that order, host and token runs sorted by key, so
+//! those two indexes are just the sorted keys (see `KeyedRun`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use super::compiled::{self, CFilter, Span};
-use super::{Engine, Indexes, ListInfo, TrackerPattern, Trackers, Vendor, NONE, NONE16};
-use crate::filters::NetworkFilter;
-use crate::hash::{hash_bytes, FlatIndex};
+use super::compiled::{self, CFilter};
+use super::lookup::{gram_key, token_bit, GRAM};
+use super::tokens::{host_key, pattern_tokens, regex_tokens, required_literal};
+use super::{DomainIndex, DomainRef, Engine, Group, KeyedRun, ListInfo, TrackerPattern, Trackers, Vendor, LINE_MARK, NONE};
+use crate::filters::{parse_line, Line, NetworkFilter};
+use crate::hash::{hash_bytes, KeyDir};
 use crate::lists::{parse_list, ListReport, ListedFilter, ParsedList};
 use crate::request::ENTITY_TAG;
 use crate::trackers::{section_vendor, TrackerDb};
@@ -26,12 +33,13 @@ pub const TRACKERDB_LIST: &str = "trackerdb";
 /// URL words too common to index by.
 const COMMON_TOKENS: &[&str] = &[
     "http", "https", "www", "com", "net", "org", "js", "html", "htm", "php", "cdn", "static", "min", "jpg", "jpeg", "png", "gif", "api", "assets",
-    "img", "images", "css", "js", "v1", "v2", "json", "io", "co", "uk", "de", "fr",
+    "img", "images", "css", "v1", "v2", "json", "io", "co", "uk", "de", "fr",
 ];
 
 /// Collects lists and TrackerDB, then [`EngineBuilder::build`]s an [`Engine`].
 #[derive(Default)]
 pub struct EngineBuilder {
+    /// Each list with, per filter, the TrackerDB pattern it comes from (or NONE).
     lists: Vec<(ParsedList, Vec<u32>)>,
     trackerdb: Option<TrackerDb>,
 }
@@ -50,8 +58,9 @@ impl EngineBuilder {
         &self.lists[self.lists.len() - 1].0.report
     }
 
-    /// Uses a tracker database: its filters become the list `trackerdb` (cited by position:
-    /// patterns in id order, each pattern's filters in order), its domains attribute requests.
+    /// Uses a tracker database: its filters become the list `trackerdb` (line *n* is the *n*-th
+    /// filter, patterns in id order, each pattern's filters in order), its domains attribute
+    /// requests.
     pub fn trackerdb(&mut self, db: TrackerDb) -> &mut Self {
         self.trackerdb = Some(db);
         self
@@ -61,72 +70,91 @@ impl EngineBuilder {
     pub fn build(mut self) -> (Engine, Vec<ListReport>) {
         let mut engine = Engine::default();
         if let Some(db) = self.trackerdb.take() {
-            let mut list = ParsedList { report: ListReport { name: TRACKERDB_LIST.into(), title: Some("Ghostery TrackerDB".into()), version: Some(db.version.clone()), ..Default::default() }, ..Default::default() };
-            let mut owners = Vec::new();
-            for (pi, p) in db.patterns.iter().enumerate() {
-                for text in &p.filters {
-                    list.report.lines += 1;
-                    let line = list.report.lines as u32;
-                    match crate::filters::parse_line(text) {
-                        crate::filters::Line::Filter(f) => {
-                            if f.exception {
-                                list.report.exceptions += 1;
-                            } else {
-                                list.report.filters += 1;
-                            }
-                            list.filters.push(ListedFilter { filter: *f, line, section: None });
-                            owners.push(pi as u32);
-                        }
-                        crate::filters::Line::Skipped(s) => list.report.skip(s.to_string()),
-                        _ => list.report.comments += 1,
-                    }
-                }
-            }
+            self.lists.push(trackerdb_list(&db));
             engine.trackers = compile_trackers(&db);
-            self.lists.push((list, owners));
         }
         // `$badfilter` applies across all lists.
         let bad: HashSet<String> = self.lists.iter().flat_map(|(l, _)| l.filters.iter()).filter_map(|f| f.filter.badfilter_target()).collect();
         let mut reports = Vec::with_capacity(self.lists.len());
-        let mut compiler = Compiler::default();
-        for (li, (list, owners)) in self.lists.into_iter().enumerate() {
+        let mut items = Vec::new();
+        for (list, owners) in self.lists {
             let mut report = list.report;
-            let sections = list
-                .sections
-                .iter()
-                .map(|file| {
-                    let vendor = section_vendor(file).map(|v| {
-                        let (organization, category) = match v.trackerdb_org.and_then(|o| engine.trackers.organizations.iter().find(|(id, _)| id == o)) {
-                            Some((_, name)) => (name.clone(), v.category.to_owned()),
-                            None => (v.name.to_owned(), v.category.to_owned()),
-                        };
-                        engine.trackers.vendors.push(Vendor { organization, category });
-                        (engine.trackers.vendors.len() - 1) as u32
-                    });
-                    (file.clone(), vendor.unwrap_or(NONE))
-                })
-                .collect();
-            engine.lists.push(ListInfo { name: report.name.clone(), title: report.title.clone(), version: report.version.clone(), sections });
+            let mut kept = Vec::with_capacity(list.filters.len());
             for (listed, owner) in list.filters.into_iter().zip(owners) {
                 let f = &listed.filter;
                 let counter = if f.exception { &mut report.exceptions } else { &mut report.filters };
                 if f.badfilter {
                     *counter -= 1;
                     report.skip("$badfilter (disables another filter)".into());
-                    continue;
-                }
-                if bad.contains(&f.text) {
+                } else if bad.contains(&f.text) {
                     *counter -= 1;
                     report.skip("disabled by a $badfilter".into());
-                    continue;
+                } else {
+                    kept.push((listed, owner));
                 }
-                compiler.add(&mut engine, li as u16, &listed, owner);
             }
+            // The list's lines go into the arena: a kept filter's text, or an empty line.
+            let start = engine.arena.len() as u32;
+            let mut info = ListInfo { name: report.name.clone(), title: report.title.clone(), version: report.version.clone(), start, ..Default::default() };
+            let mut next = kept.iter().peekable();
+            let mut sections = list.sections.iter().peekable();
+            for line in 1..=report.lines.max(1) as u32 {
+                let here = engine.arena.len() as u32;
+                if (line as usize - 1) % LINE_MARK == 0 {
+                    info.line_marks.push(here);
+                }
+                if let Some((_, file)) = sections.next_if(|(l, _)| *l == line) {
+                    let vendor = section_vendor(file).map_or(NONE, |v| {
+                        let organization = v
+                            .trackerdb_org
+                            .and_then(|o| engine.trackers.organizations.iter().find(|(id, _)| id == o))
+                            .map_or_else(|| v.name.to_owned(), |(_, name)| name.clone());
+                        engine.trackers.vendors.push(Vendor { organization, category: v.category.to_owned() });
+                        (engine.trackers.vendors.len() - 1) as u32
+                    });
+                    info.sections.push((here, file.clone(), vendor));
+                }
+                if let Some((listed, owner)) = next.next_if(|(l, _)| l.line == line) {
+                    engine.arena.push_str(&listed.filter.text);
+                    items.push(Item::new(listed, *owner, here));
+                }
+                engine.arena.push('\n');
+            }
+            engine.lists.push(info);
             reports.push(report);
         }
-        compiler.finish(&mut engine);
+        assign(&mut engine, items);
         (engine, reports)
     }
+}
+
+/// TrackerDB's filters as a list, each filter remembering its pattern.
+fn trackerdb_list(db: &TrackerDb) -> (ParsedList, Vec<u32>) {
+    let mut list = ParsedList {
+        report: ListReport { name: TRACKERDB_LIST.into(), title: Some("Ghostery TrackerDB".into()), version: Some(db.version.clone()), ..Default::default() },
+        ..Default::default()
+    };
+    let mut owners = Vec::new();
+    for (pi, p) in db.patterns.iter().enumerate() {
+        for text in &p.filters {
+            list.report.lines += 1;
+            let line = list.report.lines as u32;
+            match parse_line(text) {
+                Line::Filter(f) => {
+                    if f.exception {
+                        list.report.exceptions += 1;
+                    } else {
+                        list.report.filters += 1;
+                    }
+                    list.filters.push(ListedFilter { filter: *f, line, section: None });
+                    owners.push(pi as u32);
+                }
+                Line::Skipped(s) => list.report.skip(s.to_string()),
+                Line::Comment | Line::Empty => list.report.comments += 1,
+            }
+        }
+    }
+    (list, owners)
 }
 
 fn compile_trackers(db: &TrackerDb) -> Trackers {
@@ -137,20 +165,19 @@ fn compile_trackers(db: &TrackerDb) -> Trackers {
         ..Default::default()
     };
     let mut seen = HashSet::new();
+    let mut domains = Vec::new();
     for (pi, p) in db.patterns.iter().enumerate() {
         t.patterns.push(TrackerPattern { id: p.id.clone(), name: p.name.clone(), category: p.category, organization: p.organization.unwrap_or(NONE) });
         for d in &p.domains {
             // A domain claimed twice keeps its first owner (TrackerDB's `domains` map does too).
             if seen.insert(d.clone()) {
-                t.domains.push((d.clone(), pi as u32));
+                domains.push((hash_bytes(d.as_bytes()), d.clone(), pi as u32));
             }
         }
     }
-    let mut map: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for (i, (d, _)) in t.domains.iter().enumerate() {
-        map.entry(hash_bytes(d.as_bytes())).or_default().push(i as u32);
-    }
-    t.domain_index = FlatIndex::build(&map);
+    domains.sort();
+    t.domain_keys = KeyDir::from_sorted(domains.iter().map(|d| d.0).collect());
+    t.domains = domains.into_iter().map(|(_, d, p)| (d, p)).collect();
     t
 }
 
@@ -158,34 +185,27 @@ fn compile_trackers(db: &TrackerDb) -> Trackers {
 enum Slot {
     Host(u32),
     Token(Vec<u32>),
-    Domain(Vec<u32>),
+    Domain,
+    Gram(u32),
     Fallback,
 }
 
-#[derive(Default)]
-struct Compiler {
-    slots: Vec<Slot>,
-    token_counts: HashMap<u32, u32>,
-    interned: HashMap<String, Span>,
+/// A filter on its way to an id.
+struct Item {
+    filter: CFilter,
+    slot: Slot,
+    include: Vec<u32>,
+    exclude: Vec<u32>,
+    external: Option<String>,
+    tracker: u32,
+    /// Some `$domain=` entry is an entity (`google.*`).
+    entity: bool,
 }
 
-impl Compiler {
-    fn intern(&mut self, engine: &mut Engine, s: &str) -> Span {
-        if s.is_empty() {
-            return Span::default();
-        }
-        if let Some(span) = self.interned.get(s) {
-            return *span;
-        }
-        let span = Span { off: engine.strings.len() as u32, len: s.len() as u32 };
-        engine.strings.push_str(s);
-        self.interned.insert(s.to_owned(), span);
-        span
-    }
-
-    fn add(&mut self, engine: &mut Engine, list: u16, listed: &ListedFilter, tracker: u32) {
+impl Item {
+    fn new(listed: &ListedFilter, tracker: u32, text_off: u32) -> Item {
         let f: &NetworkFilter = &listed.filter;
-        let mut flags = 0u8;
+        let mut flags = 0u16;
         for (on, bit) in [
             (f.exception, compiled::EXCEPTION),
             (f.important, compiled::IMPORTANT),
@@ -195,235 +215,153 @@ impl Compiler {
             (f.right_anchor, compiled::RIGHT_ANCHOR),
             (f.regex, compiled::REGEX),
             (f.redirect, compiled::REDIRECT),
+            (!f.include_domains.is_empty() || !f.exclude_domains.is_empty(), compiled::DOMAINS),
+            (tracker != NONE, compiled::TRACKER),
         ] {
             if on {
                 flags |= bit;
             }
         }
-        let domains = engine.domain_hashes.len() as u32;
         let domain_hash = |d: &String| match d.strip_suffix(".*") {
             Some(entity) => hash_bytes(entity.as_bytes()) ^ ENTITY_TAG,
             None => hash_bytes(d.as_bytes()),
         };
         let include: Vec<u32> = f.include_domains.iter().map(domain_hash).collect();
-        engine.domain_hashes.extend(&include);
-        engine.domain_hashes.extend(f.exclude_domains.iter().map(domain_hash));
-        let (host, rest) = host_key(f).unwrap_or(("", f.pattern.as_str()));
-        let mut c = CFilter {
-            text: self.intern(engine, &f.text),
-            pattern: self.intern(engine, rest),
-            host: self.intern(engine, host),
-            types: f.types as u16,
-            party: f.party,
-            flags,
-            domains,
-            n_include: f.include_domains.len().min(u16::MAX as usize) as u16,
-            n_exclude: f.exclude_domains.len().min(u16::MAX as usize) as u16,
-            list,
-            section: listed.section.unwrap_or(NONE16),
-            line: listed.line,
-            tracker,
-            regex: NONE,
+        let exclude: Vec<u32> = f.exclude_domains.iter().map(domain_hash).collect();
+        let host = host_key(f).map(|(h, _)| h).filter(|h| h.len() <= usize::from(u8::MAX));
+        let pattern = f.pattern.as_str();
+        // The pattern is usually a slice of the text; when not (lower-cased, hosts-file line,
+        // collapsed `**`), it is stored apart.
+        let at = f.text.find(pattern).filter(|&at| at <= usize::from(u8::MAX) && pattern.len() <= usize::from(u16::MAX));
+        let mut filter = CFilter { text: text_off, meta: 0, pat_start: 0, host_len: host.map_or(0, |h| h.len() as u8), pat_len: 0 };
+        let external = match at {
+            Some(at) => {
+                filter.pat_start = at as u8;
+                filter.pat_len = pattern.len() as u16;
+                None
+            }
+            None => {
+                flags |= compiled::EXTERNAL;
+                Some(pattern.to_owned())
+            }
         };
-        if f.regex {
-            c.regex = engine.regexes.len() as u32;
-            engine.regexes.push(OnceLock::new());
-        }
-        let slot = if !host.is_empty() {
-            Slot::Host(hash_bytes(host.as_bytes()))
+        filter.meta = CFilter::meta(f.types, f.party, flags);
+        let slot = if let Some(h) = host {
+            Slot::Host(hash_bytes(h.as_bytes()))
         } else {
-            let tokens: Vec<u32> = if f.regex { regex_tokens(&f.pattern) } else { pattern_tokens(f) }.iter().map(|t| hash_bytes(t.as_bytes())).collect();
+            let tokens: Vec<u32> = if f.regex { regex_tokens(pattern) } else { pattern_tokens(f) }.iter().map(|t| hash_bytes(t.as_bytes())).collect();
             if !tokens.is_empty() {
-                for &t in &tokens {
-                    *self.token_counts.entry(t).or_default() += 1;
-                }
                 Slot::Token(tokens)
             } else if !include.is_empty() {
-                Slot::Domain(include)
+                Slot::Domain
+            } else if let Some(literal) = required_literal(f) {
+                Slot::Gram(gram_key(rarest_gram(&literal)))
             } else {
                 Slot::Fallback
             }
         };
-        engine.filters.push(c);
-        self.slots.push(slot);
+        let entity = f.include_domains.iter().chain(&f.exclude_domains).any(|d| d.ends_with(".*"));
+        Item { filter, slot, include, exclude, external, tracker, entity }
     }
+}
 
-    fn finish(self, engine: &mut Engine) {
-        let common: HashSet<u32> = COMMON_TOKENS.iter().map(|t| hash_bytes(t.as_bytes())).collect();
-        let mut maps: [[BTreeMap<u32, Vec<u32>>; 3]; 2] = Default::default();
-        let mut fallback: [Vec<u32>; 2] = Default::default();
-        for (id, slot) in self.slots.iter().enumerate() {
-            let kind = usize::from(engine.filters[id].flags & compiled::EXCEPTION != 0);
-            let id = id as u32;
-            match slot {
-                Slot::Host(h) => maps[kind][0].entry(*h).or_default().push(id),
+/// Orders the filters into groups, assigns ids, builds indexes and side tables.
+fn assign(engine: &mut Engine, items: Vec<Item>) {
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    for item in &items {
+        if let Slot::Token(tokens) = &item.slot {
+            for &t in tokens {
+                *counts.entry(t).or_default() += 1;
+            }
+        }
+    }
+    let common: HashSet<u32> = COMMON_TOKENS.iter().map(|t| hash_bytes(t.as_bytes())).collect();
+    let score = |t: &u32| counts.get(t).copied().unwrap_or(0) + if common.contains(t) { 1 << 20 } else { 0 };
+    for kind in 0..2 {
+        let mine = |i: &&Item| usize::from(i.filter.has(compiled::EXCEPTION)) == kind;
+        let mut host: Vec<(u32, &Item)> = items.iter().filter(mine).filter_map(|i| if let Slot::Host(h) = i.slot { Some((h, i)) } else { None }).collect();
+        host.sort_by_key(|(h, i)| (*h, i.filter.text));
+        let mut token: Vec<(u32, u32, &Item)> = items
+            .iter()
+            .filter(mine)
+            .filter_map(|i| match &i.slot {
                 Slot::Token(tokens) => {
-                    let score = |t: &u32| self.token_counts.get(t).copied().unwrap_or(0) + if common.contains(t) { 1 << 20 } else { 0 };
-                    if let Some(best) = tokens.iter().min_by_key(|t| score(t)) {
-                        maps[kind][1].entry(*best).or_default().push(id);
-                    }
+                    let best = *tokens.iter().min_by_key(|t| score(t))?;
+                    Some((best, tokens.iter().fold(0, |m, &t| m | token_bit(t)), i))
                 }
-                Slot::Domain(domains) => {
-                    for d in domains {
-                        let ids = maps[kind][2].entry(*d).or_default();
-                        if ids.last() != Some(&id) {
-                            ids.push(id);
-                        }
-                    }
-                }
-                Slot::Fallback => fallback[kind].push(id),
-            }
+                _ => None,
+            })
+            .collect();
+        token.sort_by_key(|(t, _, i)| (*t, i.filter.text));
+        let domain: Vec<&Item> = items.iter().filter(mine).filter(|i| matches!(i.slot, Slot::Domain)).collect();
+        let gram: Vec<(u32, &Item)> = items.iter().filter(mine).filter_map(|i| if let Slot::Gram(k) = i.slot { Some((k, i)) } else { None }).collect();
+        let fallback: Vec<&Item> = items.iter().filter(mine).filter(|i| matches!(i.slot, Slot::Fallback)).collect();
+
+        let mut group = Group::default();
+        group.host = KeyedRun { first: engine.filters.len() as u32, keys: KeyDir::from_sorted(host.iter().map(|h| h.0).collect()) };
+        for (_, item) in &host {
+            push(engine, item);
         }
-        let [block, exception] = maps;
-        let [fb_block, fb_exception] = fallback;
-        engine.block = indexes(block, fb_block);
-        engine.exception = indexes(exception, fb_exception);
+        group.token = KeyedRun { first: engine.filters.len() as u32, keys: KeyDir::from_sorted(token.iter().map(|t| t.0).collect()) };
+        group.token_masks = token.iter().map(|t| t.1).collect();
+        for (_, _, item) in &token {
+            push(engine, item);
+        }
+        let mut by_domain: Vec<(u32, u32)> = Vec::new();
+        for item in &domain {
+            let id = push(engine, item);
+            let mut seen = HashSet::new();
+            by_domain.extend(item.include.iter().filter(|d| seen.insert(**d)).map(|&d| (d, id)));
+        }
+        by_domain.sort_unstable();
+        group.domain = DomainIndex { keys: KeyDir::from_sorted(by_domain.iter().map(|d| d.0).collect()), ids: by_domain.iter().map(|d| d.1).collect() };
+        let mut by_gram: Vec<(u32, u32)> = gram.iter().map(|(k, item)| (*k, push(engine, item))).collect();
+        by_gram.sort_unstable();
+        group.gram_bits = vec![0; 1 << 10];
+        for &(k, _) in &by_gram {
+            let bit = (k >> 16) as usize;
+            group.gram_bits[bit >> 6] |= 1 << (bit & 63);
+        }
+        group.gram = DomainIndex { keys: KeyDir::from_sorted(by_gram.iter().map(|d| d.0).collect()), ids: by_gram.iter().map(|d| d.1).collect() };
+        group.fallback = (engine.filters.len() as u32, fallback.len() as u32);
+        for item in &fallback {
+            push(engine, item);
+        }
+        engine.groups[kind] = group;
     }
 }
 
-fn indexes(maps: [BTreeMap<u32, Vec<u32>>; 3], fallback: Vec<u32>) -> Indexes {
-    let [host, token, domain] = maps;
-    Indexes { host: FlatIndex::build(&host), token: FlatIndex::build(&token), domain: FlatIndex::build(&domain), fallback }
+/// Appends one filter and its side-table rows; returns its id.
+fn push(engine: &mut Engine, item: &Item) -> u32 {
+    let id = engine.filters.len() as u32;
+    let f = item.filter;
+    if f.has(compiled::DOMAINS) {
+        let start = engine.domain_hashes.len() as u32;
+        engine.domain_hashes.extend(&item.include);
+        engine.domain_hashes.extend(&item.exclude);
+        let cap = |n: usize| n.min(usize::from(u16::MAX)) as u16;
+        engine.domain_refs.push(DomainRef { id, start, include: cap(item.include.len()), exclude: cap(item.exclude.len()) });
+    }
+    if let Some(p) = &item.external {
+        engine.externals.push((id, engine.ext_arena.len() as u32, p.len() as u32));
+        engine.ext_arena.push_str(p);
+    }
+    if f.has(compiled::REGEX) {
+        engine.regex_ids.push(id);
+        engine.regexes.push(OnceLock::new());
+    }
+    if item.tracker != NONE {
+        engine.tracker_filters.push((id, item.tracker));
+    }
+    engine.has_entities |= item.entity;
+    engine.filters.push(f);
+    id
 }
 
-/// `||host^rest` / `||host/rest` / `||host:rest` → (host, rest starting at the separator).
-fn host_key(f: &NetworkFilter) -> Option<(&str, &str)> {
-    if !f.host_anchor || f.regex {
-        return None;
-    }
-    let p = f.pattern.as_str();
-    let end = p.bytes().position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')))?;
-    let host = &p[..end];
-    let next = p.as_bytes()[end];
-    let ok = matches!(next, b'^' | b'/' | b':') && host.contains('.') && !host.starts_with('.') && !host.ends_with('.') && !host.bytes().any(|b| b.is_ascii_uppercase());
-    ok.then(|| (host, &p[end..]))
-}
 
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'%'
-}
-
-/// Tokens a URL must contain whole for this (non-regex) filter to match.
-fn pattern_tokens(f: &NetworkFilter) -> Vec<String> {
-    let p = f.pattern.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < p.len() {
-        if !is_token_byte(p[i]) {
-            i += 1;
-            continue;
-        }
-        let s = i;
-        while i < p.len() && is_token_byte(p[i]) {
-            i += 1;
-        }
-        let left = if s == 0 { f.left_anchor || f.host_anchor } else { p[s - 1] != b'*' };
-        let right = if i == p.len() { f.right_anchor } else { p[i] != b'*' };
-        if left && right {
-            out.push(String::from_utf8_lossy(&p[s..i]).to_ascii_lowercase());
-        }
-    }
-    out
-}
-
-/// Literal tokens of a regex without alternation: runs of letters/digits between literal
-/// non-token characters (escaped or plain), none followed by a quantifier.
-fn regex_tokens(src: &str) -> Vec<String> {
-    if src.contains('|') || src.contains("(?") {
-        return Vec::new();
-    }
-    // Tokenise into (byte, literal?) pairs: escapes resolved, classes and groups opaque.
-    let b = src.as_bytes();
-    let mut items: Vec<Option<u8>> = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if i + 1 < b.len() => {
-                let c = b[i + 1];
-                items.push(if c.is_ascii_alphanumeric() { None } else { Some(c) });
-                i += 2;
-            }
-            b'[' => {
-                while i < b.len() && b[i] != b']' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                items.push(None);
-                i += 1;
-            }
-            b'?' | b'*' | b'{' | b'+' => {
-                // The quantifier makes the previous item optional or repeated.
-                if let Some(last) = items.last_mut() {
-                    *last = None;
-                }
-                if b[i] == b'{' {
-                    while i < b.len() && b[i] != b'}' {
-                        i += 1;
-                    }
-                }
-                items.push(None);
-                i += 1;
-            }
-            b'.' | b'(' | b')' | b'^' | b'$' => {
-                items.push(None);
-                i += 1;
-            }
-            c => {
-                items.push(Some(c.to_ascii_lowercase()));
-                i += 1;
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let mut j = 0;
-    while j < items.len() {
-        if !items[j].is_some_and(is_token_byte) {
-            j += 1;
-            continue;
-        }
-        let s = j;
-        while j < items.len() && items[j].is_some_and(is_token_byte) {
-            j += 1;
-        }
-        let bounded = |k: Option<&Option<u8>>| matches!(k, Some(Some(c)) if !is_token_byte(*c));
-        if s > 0 && bounded(items.get(s - 1)) && bounded(items.get(j)) {
-            out.push(items[s..j].iter().flatten().map(|&c| c as char).collect());
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::filters::{parse_line, Line};
-
-    fn f(line: &str) -> NetworkFilter {
-        match parse_line(line) {
-            Line::Filter(f) => *f,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn host_keys() {
-        assert_eq!(host_key(&f("||google-analytics.com^")), Some(("google-analytics.com", "^")));
-        assert_eq!(host_key(&f("||ga.com/analytics.js")), Some(("ga.com", "/analytics.js")));
-        assert_eq!(host_key(&f("||ads.")), None);
-        assert_eq!(host_key(&f("||example.com")), None);
-        assert_eq!(host_key(&f("||localhost^")), None);
-        assert_eq!(host_key(&f("|https://x.com^")), None);
-    }
-
-    #[test]
-    fn tokens() {
-        assert_eq!(pattern_tokens(&f("/pagead/conversion.")), ["pagead", "conversion"]);
-        assert_eq!(pattern_tokens(&f("pagead/conv")), Vec::<String>::new());
-        assert_eq!(pattern_tokens(&f("||ads.")), ["ads"]);
-        assert_eq!(pattern_tokens(&f("/a*b/c|")), ["c"]);
-        assert_eq!(pattern_tokens(&f("^track^")), ["track"]);
-        assert_eq!(regex_tokens(r"^https?:\/\/cdn\.jsdelivr\.net\/npm\/[-a-z_]{4,22}@latest\/dist\/script\.min\.js$"), ["cdn", "jsdelivr", "net", "npm", "latest", "dist", "script", "min"]);
-        assert!(regex_tokens(r"^https?:\/\/tmx\.(td|tdbank)\.com\/").is_empty());
-        assert_eq!(regex_tokens(r"\/ads?\/"), Vec::<String>::new());
-        assert_eq!(regex_tokens(r"\/adx\/"), ["adx"]);
-    }
+/// The 3-gram of a literal least likely to occur in URLs (fewest common URL characters).
+fn rarest_gram(literal: &[u8]) -> &[u8] {
+    const COMMON: &[u8] = b"/.-_=&?:etaoinsrhlcdwpm0123456789";
+    let cost = |g: &[u8]| g.iter().filter(|b| COMMON.contains(b)).count();
+    literal.windows(GRAM).min_by_key(|g| cost(g)).unwrap_or(literal)
 }

@@ -1,136 +1,151 @@
-//! A compiled filter: fixed size, strings by reference into the engine's arena, and the check
+//! A compiled filter: 12 bytes, its pattern a slice of its own text in the arena, and the check
 //! that decides whether it matches a prepared request (cheap tests first: type, party, domains,
 //! then the pattern).
 
 use regex::RegexBuilder;
 
-use super::{Engine, NONE};
+use super::Engine;
 use crate::filters::parse::{PARTY_FIRST, PARTY_STRICT_FIRST, PARTY_STRICT_THIRD, PARTY_THIRD};
 use crate::filters::pattern::{self, Start};
 use crate::request::Request;
 
-pub(crate) const EXCEPTION: u8 = 1;
-pub(crate) const IMPORTANT: u8 = 2;
-pub(crate) const MATCH_CASE: u8 = 4;
-pub(crate) const HOST_ANCHOR: u8 = 8;
-pub(crate) const LEFT_ANCHOR: u8 = 16;
-pub(crate) const RIGHT_ANCHOR: u8 = 32;
-pub(crate) const REGEX: u8 = 64;
-pub(crate) const REDIRECT: u8 = 128;
+pub(crate) const EXCEPTION: u16 = 1;
+pub(crate) const IMPORTANT: u16 = 1 << 1;
+pub(crate) const MATCH_CASE: u16 = 1 << 2;
+pub(crate) const HOST_ANCHOR: u16 = 1 << 3;
+pub(crate) const LEFT_ANCHOR: u16 = 1 << 4;
+pub(crate) const RIGHT_ANCHOR: u16 = 1 << 5;
+pub(crate) const REGEX: u16 = 1 << 6;
+pub(crate) const REDIRECT: u16 = 1 << 7;
+/// Has `$domain=` (see `Engine::domain_refs`).
+pub(crate) const DOMAINS: u16 = 1 << 8;
+/// Pattern is not a slice of the text (see `Engine::externals`).
+pub(crate) const EXTERNAL: u16 = 1 << 9;
+/// Comes from a TrackerDB pattern (see `Engine::tracker_filters`).
+pub(crate) const TRACKER: u16 = 1 << 10;
+pub(crate) const ALL_FLAGS: u16 = (1 << 11) - 1;
 
-/// A byte range in the engine's string arena.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Span {
-    pub off: u32,
-    pub len: u32,
-}
-
-impl Span {
-    #[inline]
-    pub fn get<'a>(&self, arena: &'a str) -> &'a str {
-        &arena[self.off as usize..(self.off + self.len) as usize]
-    }
-}
-
-/// A compiled filter (52 bytes in a snapshot).
+/// A compiled filter (12 bytes, also in a snapshot).
+///
+/// For a host-keyed filter (`||host^…`) the pattern is `host` + the rest, `host_len` long.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CFilter {
-    /// The line as written.
-    pub text: Span,
-    /// The pattern (or, for host-keyed filters, what follows the host; or the regex source).
-    pub pattern: Span,
-    /// For host-keyed filters (`||host^…`), the host; empty otherwise.
-    pub host: Span,
-    pub types: u16,
-    pub party: u8,
-    pub flags: u8,
-    /// Start of this filter's domain hashes (includes, then excludes) in `domain_hashes`.
-    pub domains: u32,
-    pub n_include: u16,
-    pub n_exclude: u16,
-    pub list: u16,
-    /// Section within its list, or `NONE16`.
-    pub section: u16,
-    pub line: u32,
-    /// TrackerDB pattern this filter comes from, or `NONE`.
-    pub tracker: u32,
-    /// Regex slot, or `NONE`.
-    pub regex: u32,
+    /// Arena offset of the filter's text (up to the next `\n`).
+    pub text: u32,
+    /// Allowed types (bits 0–11), party (12–15), flags (16–31).
+    pub meta: u32,
+    /// Where the pattern starts within the text.
+    pub pat_start: u8,
+    pub host_len: u8,
+    pub pat_len: u16,
+}
+
+impl CFilter {
+    #[inline]
+    pub fn types(&self) -> u32 {
+        self.meta & 0xfff
+    }
+    #[inline]
+    pub fn party(&self) -> u8 {
+        ((self.meta >> 12) & 0xf) as u8
+    }
+    #[inline]
+    pub fn flags(&self) -> u16 {
+        (self.meta >> 16) as u16
+    }
+    #[inline]
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags() & flag != 0
+    }
+    pub fn meta(types: u32, party: u8, flags: u16) -> u32 {
+        (types & 0xfff) | (u32::from(party & 0xf) << 12) | (u32::from(flags) << 16)
+    }
 }
 
 impl Engine {
-    /// Whether filter `f` matches `req`.
+    /// The filter's pattern (for host-keyed filters: host then rest; for regexes: the source).
     #[inline]
-    pub(crate) fn check(&self, f: &CFilter, req: &Request) -> bool {
-        if u32::from(f.types) & req.rtype.bit() == 0 {
-            return false;
-        }
-        if f.party != 0 {
-            if (f.party & PARTY_FIRST != 0 && req.third_party)
-                || (f.party & PARTY_THIRD != 0 && !req.third_party)
-                || (f.party & PARTY_STRICT_THIRD != 0 && !req.strict_third_party)
-                || (f.party & PARTY_STRICT_FIRST != 0 && req.strict_third_party)
-            {
-                return false;
-            }
-        }
-        if f.n_include != 0 || f.n_exclude != 0 {
-            let start = f.domains as usize;
-            let include = &self.domain_hashes[start..start + usize::from(f.n_include)];
-            let exclude = &self.domain_hashes[start + usize::from(f.n_include)..start + usize::from(f.n_include) + usize::from(f.n_exclude)];
-            let page = req.source_hashes().iter().chain(req.entity_hashes());
-            let mut included = include.is_empty();
-            for h in page {
-                if exclude.contains(h) {
-                    return false;
+    pub(crate) fn pattern(&self, id: u32, f: &CFilter) -> &str {
+        if f.has(EXTERNAL) {
+            return match self.externals.binary_search_by_key(&id, |e| e.0) {
+                Ok(i) => {
+                    let (_, off, len) = self.externals[i];
+                    &self.ext_arena[off as usize..(off + len) as usize]
                 }
-                included = included || include.contains(h);
-            }
-            if !included {
-                return false;
-            }
+                Err(_) => "",
+            };
         }
-        self.check_pattern(f, req)
+        let start = f.text as usize + usize::from(f.pat_start);
+        &self.arena[start..start + usize::from(f.pat_len)]
     }
 
-    fn check_pattern(&self, f: &CFilter, req: &Request) -> bool {
+    /// Whether filter `id` matches `req`.
+    #[inline]
+    pub(crate) fn check(&self, id: u32, f: &CFilter, req: &Request) -> bool {
+        if f.types() & req.rtype.bit() == 0 {
+            return false;
+        }
+        let party = f.party();
+        if party != 0
+            && ((party & PARTY_FIRST != 0 && req.third_party)
+                || (party & PARTY_THIRD != 0 && !req.third_party)
+                || (party & PARTY_STRICT_THIRD != 0 && !req.strict_third_party)
+                || (party & PARTY_STRICT_FIRST != 0 && req.strict_third_party))
+        {
+            return false;
+        }
+        if f.has(DOMAINS) && !self.domains_allow(id, req) {
+            return false;
+        }
+        self.check_pattern(id, f, req)
+    }
+
+    fn domains_allow(&self, id: u32, req: &Request) -> bool {
+        let Ok(i) = self.domain_refs.binary_search_by_key(&id, |d| d.id) else { return true };
+        let d = self.domain_refs[i];
+        let start = d.start as usize;
+        let include = &self.domain_hashes[start..start + usize::from(d.include)];
+        let exclude = &self.domain_hashes[start + usize::from(d.include)..start + usize::from(d.include) + usize::from(d.exclude)];
+        let mut included = include.is_empty();
+        for h in req.source_hashes().iter().chain(req.entity_hashes()) {
+            if exclude.contains(h) {
+                return false;
+            }
+            included = included || include.contains(h);
+        }
+        included
+    }
+
+    fn check_pattern(&self, id: u32, f: &CFilter, req: &Request) -> bool {
         let Some(parts) = req.parts else { return false };
-        let url = if f.flags & MATCH_CASE != 0 { req.url } else { &req.lower };
+        let url = if f.has(MATCH_CASE) { req.url } else { &req.lower };
         let hay = url.as_bytes();
-        let pat = f.pattern.get(&self.strings).as_bytes();
-        let right = f.flags & RIGHT_ANCHOR != 0;
-        if f.flags & REGEX != 0 {
-            return self.regex_matches(f, url);
+        let pat = self.pattern(id, f);
+        if f.has(REGEX) {
+            return self.regex_matches(id, f, pat, url);
         }
-        if f.host.len != 0 {
+        let right = f.has(RIGHT_ANCHOR);
+        if f.host_len != 0 {
+            let (fhost, rest) = pat.as_bytes().split_at(usize::from(f.host_len));
             let host = &req.lower.as_bytes()[parts.host_start..parts.host_end];
-            let fhost = f.host.get(&self.strings).as_bytes();
             let under = host.len() > fhost.len() && host.ends_with(fhost) && host[host.len() - fhost.len() - 1] == b'.';
-            return (host == fhost || under) && pattern::matches(hay, pat, Start::At(parts.host_end), right);
+            return (host == fhost || under) && pattern::matches(hay, rest, Start::At(parts.host_end), right);
         }
-        if f.flags & HOST_ANCHOR != 0 {
-            let host = &hay[parts.host_start..parts.host_end];
+        let pat = pat.as_bytes();
+        if f.has(HOST_ANCHOR) {
             if pattern::matches(hay, pat, Start::At(parts.host_start), right) {
                 return true;
             }
-            return host
-                .iter()
-                .enumerate()
-                .filter(|(_, &b)| b == b'.')
-                .any(|(i, _)| pattern::matches(hay, pat, Start::At(parts.host_start + i + 1), right));
+            let host = &hay[parts.host_start..parts.host_end];
+            return memchr::memchr_iter(b'.', host).any(|i| pattern::matches(hay, pat, Start::At(parts.host_start + i + 1), right));
         }
-        let start = if f.flags & LEFT_ANCHOR != 0 { Start::At(0) } else { Start::Anywhere };
+        let start = if f.has(LEFT_ANCHOR) { Start::At(0) } else { Start::Anywhere };
         pattern::matches(hay, pat, start, right)
     }
 
-    fn regex_matches(&self, f: &CFilter, url: &str) -> bool {
-        if f.regex == NONE {
-            return false;
-        }
-        let Some(slot) = self.regexes.get(f.regex as usize) else { return false };
-        let re = slot.get_or_init(|| {
-            RegexBuilder::new(f.pattern.get(&self.strings)).case_insensitive(f.flags & MATCH_CASE == 0).size_limit(1 << 22).build().ok()
-        });
+    fn regex_matches(&self, id: u32, f: &CFilter, source: &str, url: &str) -> bool {
+        let Ok(slot) = self.regex_ids.binary_search(&id) else { return false };
+        let re = self.regexes[slot].get_or_init(|| RegexBuilder::new(source).case_insensitive(!f.has(MATCH_CASE)).size_limit(1 << 22).build().ok());
         re.as_ref().is_some_and(|re| re.is_match(url))
     }
 }

@@ -72,9 +72,10 @@ pub struct FilterInfo<'a> {
 impl Engine {
     /// The text, list and line of a filter.
     pub fn filter_info(&self, id: FilterId) -> Option<FilterInfo<'_>> {
-        let f = self.filters.get(id as usize)?;
-        let list = self.lists.get(f.list as usize)?;
-        Some(FilterInfo { text: f.text.get(&self.strings), list: &list.name, line: f.line, section: list.sections.get(usize::from(f.section)).map(|(s, _)| s.as_str()) })
+        let off = self.filters.get(id as usize)?.text;
+        let list = &self.lists[self.list_of(off)?];
+        let section = list.sections.partition_point(|s| s.0 <= off).checked_sub(1).map(|i| list.sections[i].1.as_str());
+        Some(FilterInfo { text: self.text_at(off), list: &list.name, line: self.line_of(off)?, section })
     }
 
     /// Resolves a tracker reference.
@@ -97,7 +98,7 @@ impl Engine {
 
     /// Classifies and describes in one go.
     pub fn classify_full(&self, url: &str, source_url: &str, rtype: ResourceType) -> Classification {
-        let req = Request::new(url, source_url, rtype);
+        let req = Request::prepare(url, source_url, rtype, self.has_entities);
         let verdict = self.classify_request(&req);
         let mut c = self.describe(url, rtype, &verdict);
         c.domain = req.host().map(|h| site::registrable_domain(h).to_owned());

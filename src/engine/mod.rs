@@ -2,11 +2,17 @@
 //! whether it is a tracker, which filter (list, line) decided, which exception overrode it, first
 //! or third party, and which company and category are behind it.
 //!
-//! Layout: every filter is a fixed-size [`CFilter`] whose strings live in one arena; filters are
-//! found through four indexes per kind (blocking, exception): by request host suffix (for
-//! `||host^…` rules, 84 % of EasyPrivacy), by the filter's rarest URL token, by the page's domain
-//! (for `$domain=` rules with no token) and a small always-checked fallback. All of it is plain
-//! arrays, which is what makes the snapshot ([`snapshot`]) load in a copy.
+//! Layout, chosen so that the snapshot loads as a copy and stays smaller than the lists:
+//! - **arena**: the filters' texts, one line per line of their list (an empty line for a comment
+//!   or a skipped line), so a filter's list, line number and section follow from its offset;
+//! - **filters**: 12-byte records ([`CFilter`]) whose pattern is a slice of their own text;
+//! - **groups**: blocking and exception filters, each ordered by the index that finds them —
+//!   by request host suffix (`||host^…`, 84 % of EasyPrivacy), by the filter's rarest URL token,
+//!   by the page's domain (`$domain=` rules with no token), by a 3-byte literal they contain, and
+//!   a small always-checked rest — so
+//!   the host and token indexes are just the sorted keys of a contiguous run of filter ids;
+//! - small side tables for the few filters with `$domain=`, a regex, a TrackerDB pattern, or a
+//!   pattern that is not a slice of their text.
 //!
 //! Decision (as adblock-rust): a request is blocked when an `$important` filter matches, or a
 //! blocking filter matches and no exception does. Among several matches the deciding filter is
@@ -15,21 +21,22 @@
 mod build;
 mod compiled;
 mod describe;
+mod lookup;
 pub mod snapshot;
+mod tokens;
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 
-pub use build::EngineBuilder;
+pub use build::{EngineBuilder, TRACKERDB_LIST};
 pub(crate) use compiled::CFilter;
-pub use describe::{Attribution, AttributionSource, Classification};
+pub use describe::{Attribution, AttributionSource, Classification, FilterInfo};
 
-use crate::hash::{hash_bytes, FlatIndex, Hasher};
+use crate::hash::KeyDir;
 use crate::request::{Request, ResourceType};
 
 pub(crate) const NONE: u32 = u32::MAX;
-pub(crate) const NONE16: u16 = u16::MAX;
 
 /// A filter list as the engine keeps it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,17 +44,46 @@ pub struct ListInfo {
     pub name: String,
     pub title: Option<String>,
     pub version: Option<String>,
-    /// Section files, with the vendor each names (index into `Trackers::vendors`, or NONE).
-    pub sections: Vec<(String, u32)>,
+    /// Where the list's lines start in the arena.
+    pub(crate) start: u32,
+    /// Arena offset of lines 1, 1 + LINE_MARK, 1 + 2·LINE_MARK, …
+    pub(crate) line_marks: Vec<u32>,
+    /// Sections in order: (arena offset where it starts, section file, vendor or NONE).
+    pub(crate) sections: Vec<(u32, String, u32)>,
 }
 
-/// One kind's indexes (blocking or exception).
+/// Every `LINE_MARK`-th line's offset is kept; a line number costs at most that many lines' scan.
+pub(crate) const LINE_MARK: usize = 64;
+
+/// A run of filter ids found by key: ids `first + i` for each key entry `i`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Indexes {
-    pub host: FlatIndex,
-    pub token: FlatIndex,
-    pub domain: FlatIndex,
-    pub fallback: Vec<u32>,
+pub(crate) struct KeyedRun {
+    pub first: u32,
+    pub keys: KeyDir,
+}
+
+/// Filters found by a key that is not their own order: the page's domain (one filter may sit
+/// under several) or a literal's 3-gram.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct DomainIndex {
+    pub keys: KeyDir,
+    pub ids: Vec<u32>,
+}
+
+/// One kind's filters (blocking or exception) and how to find them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Group {
+    pub host: KeyedRun,
+    pub token: KeyedRun,
+    /// One mask per token-run filter: a bit per complete token it needs (see `token_bit`).
+    pub token_masks: Vec<u32>,
+    pub domain: DomainIndex,
+    /// Filters with no complete token, found by a 3-byte literal they contain (see `lookup`).
+    pub gram: DomainIndex,
+    /// Bit `key >> 16` is set for each key of `gram`: most URL 3-grams are rejected here.
+    pub gram_bits: Vec<u64>,
+    /// Ids `fallback.0 .. fallback.0 + fallback.1`, checked for every request.
+    pub fallback: (u32, u32),
 }
 
 /// A vendor attribution that comes from a list section rather than TrackerDB.
@@ -73,23 +109,42 @@ pub(crate) struct Trackers {
     pub categories: Vec<(String, String)>,
     pub organizations: Vec<(String, String)>,
     pub patterns: Vec<TrackerPattern>,
-    /// (domain, pattern) pairs, found through `domain_index` by the domain's hash.
+    /// (domain, pattern) sorted by the domain's hash, found through `domain_keys`.
     pub domains: Vec<(String, u32)>,
-    pub domain_index: FlatIndex,
+    pub domain_keys: KeyDir,
     pub vendors: Vec<Vendor>,
+}
+
+/// `$domain=` of one filter: hashes `start .. start + include + exclude` of `domain_hashes`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct DomainRef {
+    pub id: u32,
+    pub start: u32,
+    pub include: u16,
+    pub exclude: u16,
 }
 
 /// The compiled engine. Immutable once built; `classify` takes `&self`.
 #[derive(Debug, Default)]
 pub struct Engine {
+    pub(crate) arena: String,
     pub(crate) lists: Vec<ListInfo>,
-    pub(crate) strings: String,
     pub(crate) filters: Vec<CFilter>,
+    pub(crate) groups: [Group; 2],
+    /// Sorted by id.
+    pub(crate) domain_refs: Vec<DomainRef>,
     pub(crate) domain_hashes: Vec<u32>,
-    pub(crate) block: Indexes,
-    pub(crate) exception: Indexes,
-    /// Compiled on first use, one slot per regex filter.
+    /// Whether any `$domain=` names an entity (`google.*`), so requests need entity hashes.
+    pub(crate) has_entities: bool,
+    /// Patterns that are not a slice of their filter's text: (id, offset, length) in `ext_arena`,
+    /// sorted by id.
+    pub(crate) externals: Vec<(u32, u32, u32)>,
+    pub(crate) ext_arena: String,
+    /// Regex filter ids, sorted; slot `i` of `regexes` compiles filter `regex_ids[i]` on first use.
+    pub(crate) regex_ids: Vec<u32>,
     pub(crate) regexes: Vec<OnceLock<Option<Regex>>>,
+    /// (filter id, TrackerDB pattern), sorted by id.
+    pub(crate) tracker_filters: Vec<(u32, u32)>,
     pub(crate) trackers: Trackers,
 }
 
@@ -121,150 +176,12 @@ pub struct Verdict {
     pub tracker: Option<TrackerRef>,
 }
 
-/// Best match so far: (not important, list, line, id); smaller wins.
-type Rank = (bool, u16, u32, u32);
-
 impl Engine {
     /// Classifies one request. `source_url` is the page or frame that made it (any string; a
     /// non-URL means an unknown page, which makes the request third party).
     pub fn classify(&self, url: &str, source_url: &str, rtype: ResourceType) -> Verdict {
-        let req = Request::new(url, source_url, rtype);
+        let req = Request::prepare(url, source_url, rtype, self.has_entities);
         self.classify_request(&req)
-    }
-
-    /// Classifies a prepared request.
-    pub fn classify_request(&self, req: &Request) -> Verdict {
-        let mut verdict = Verdict { matched: false, important: false, third_party: req.third_party, filter: None, exception: None, tracker: None };
-        if !req.is_supported() {
-            verdict.tracker = req.host().and_then(|h| self.tracker_by_domain(h));
-            return verdict;
-        }
-        let mut best: Option<Rank> = None;
-        let mut tracker_filter: Option<(u16, u32, u32)> = None;
-        self.visit(&self.block, req, |id, f| {
-            let rank = (f.flags & compiled::IMPORTANT == 0, f.list, f.line, id);
-            if best.is_none_or(|b| rank < b) {
-                best = Some(rank);
-            }
-            if f.tracker != NONE {
-                let t = (f.list, f.line, f.tracker);
-                if tracker_filter.is_none_or(|b| t < b) {
-                    tracker_filter = Some(t);
-                }
-            }
-        });
-        if let Some((not_important, _, _, id)) = best {
-            verdict.filter = Some(id);
-            verdict.important = !not_important;
-            verdict.matched = true;
-            if not_important {
-                let mut best_exception: Option<(u16, u32, u32)> = None;
-                self.visit(&self.exception, req, |id, f| {
-                    let rank = (f.list, f.line, id);
-                    if best_exception.is_none_or(|b| rank < b) {
-                        best_exception = Some(rank);
-                    }
-                });
-                if let Some((_, _, eid)) = best_exception {
-                    verdict.exception = Some(eid);
-                    verdict.matched = false;
-                }
-            }
-        }
-        verdict.tracker = match tracker_filter {
-            Some((_, _, pattern)) => Some(TrackerRef::PatternByFilter(pattern)),
-            None => req
-                .host()
-                .and_then(|h| self.tracker_by_domain(h))
-                .or_else(|| verdict.filter.and_then(|id| self.vendor_of(id)).map(TrackerRef::Vendor)),
-        };
-        verdict
-    }
-
-    /// The TrackerDB pattern owning `host` or its closest parent domain.
-    fn tracker_by_domain(&self, host: &str) -> Option<TrackerRef> {
-        let t = &self.trackers;
-        if t.domains.is_empty() {
-            return None;
-        }
-        let mut rest = host;
-        loop {
-            for &entry in t.domain_index.get(hash_bytes(rest.as_bytes())) {
-                let (domain, pattern) = &t.domains[entry as usize];
-                if domain == rest {
-                    return Some(TrackerRef::PatternByDomain(*pattern));
-                }
-            }
-            rest = rest.split_once('.')?.1;
-        }
-    }
-
-    fn vendor_of(&self, id: FilterId) -> Option<u32> {
-        let f = &self.filters[id as usize];
-        let list = self.lists.get(f.list as usize)?;
-        let vendor = list.sections.get(usize::from(f.section))?.1;
-        (vendor != NONE).then_some(vendor)
-    }
-
-    /// Calls `on_match` for every filter of `ix` that matches `req`.
-    #[inline]
-    fn visit(&self, ix: &Indexes, req: &Request, mut on_match: impl FnMut(u32, &CFilter)) {
-        let mut test = |id: u32| {
-            let f = &self.filters[id as usize];
-            if self.check(f, req) {
-                on_match(id, f);
-            }
-        };
-        let lower = req.lower.as_bytes();
-        let parts = req.parts.unwrap_or(crate::site::UrlParts { scheme_end: 0, host_start: 0, host_end: 0 });
-        // 1. Host suffixes: `a.b.example.com`, `b.example.com`, `example.com`, `com`.
-        if !ix.host.keys.is_empty() {
-            let host = &lower[parts.host_start..parts.host_end];
-            let mut start = 0;
-            loop {
-                for &id in ix.host.get(hash_bytes(&host[start..])) {
-                    test(id);
-                }
-                match memchr::memchr(b'.', &host[start..]) {
-                    Some(dot) => start += dot + 1,
-                    None => break,
-                }
-            }
-        }
-        // 2. URL tokens (runs of [a-z0-9%]).
-        if !ix.token.keys.is_empty() {
-            let mut h = Hasher::new();
-            let mut in_token = false;
-            for &b in lower {
-                if b.is_ascii_alphanumeric() || b == b'%' {
-                    h.push(b);
-                    in_token = true;
-                } else if in_token {
-                    for &id in ix.token.get(h.finish()) {
-                        test(id);
-                    }
-                    h = Hasher::new();
-                    in_token = false;
-                }
-            }
-            if in_token {
-                for &id in ix.token.get(h.finish()) {
-                    test(id);
-                }
-            }
-        }
-        // 3. The page's domains, for `$domain=` filters with nothing else to index.
-        if !ix.domain.keys.is_empty() {
-            for &d in req.source_hashes().iter().chain(req.entity_hashes()) {
-                for &id in ix.domain.get(d) {
-                    test(id);
-                }
-            }
-        }
-        // 4. The rest.
-        for &id in &ix.fallback {
-            test(id);
-        }
     }
 
     /// Number of compiled filters (blocking and exception).
@@ -279,7 +196,11 @@ impl Engine {
 
     /// The TrackerDB version compiled in (`"none"` without TrackerDB).
     pub fn trackerdb_version(&self) -> &str {
-        &self.trackers.version
+        if self.trackers.version.is_empty() {
+            "none"
+        } else {
+            &self.trackers.version
+        }
     }
 }
 

@@ -1,21 +1,14 @@
 //! The engine's binary snapshot: what the extension ships instead of raw lists.
 //!
-//! Layout (all integers little-endian; `str` = u32 byte length + UTF-8; `vec<u32>` = u32 count +
-//! items), documented with field meanings in `docs/snapshot-format.md`:
+//! Layout (all integers little-endian; `str` = u32 byte length + UTF-8; `vec<T>` = u32 count +
+//! items; `keydir` = vec<u32> keys, vec<u32> directory, u32 bits), documented field by field in
+//! `docs/snapshot-format.md`:
 //!
 //! ```text
 //! header   magic "TLEDGER\0" (8) | version u32 | payload length u64 | checksum u64
-//! payload  strings: str                      the arena every filter span points into
-//!          lists: u32 n, then per list: name str, title opt-str, version opt-str,
-//!                 sections: u32 n × (file str, vendor u32)
-//!          filters: u32 n × 52-byte records (see CFilter)
-//!          domain_hashes: vec<u32>
-//!          block indexes, exception indexes: 3 × FlatIndex (4 × vec<u32>) + fallback vec<u32>
-//!          regex slots: u32
-//!          trackers: version str, categories (id str, name str)*, organizations (id, name)*,
-//!                    patterns (id str, name str, category u16, organization u32)*,
-//!                    domains (domain str, pattern u32)*, domain index FlatIndex,
-//!                    vendors (organization str, category str)*
+//! payload  arena str | lists | filters vec<12-byte record> | 2 × group | domain refs |
+//!          domain hashes | has-entities u8 | externals + ext arena | regex ids |
+//!          tracker filters | trackers
 //! ```
 //!
 //! The checksum is a 64-bit multiply-xor hash over the payload (8 bytes at a time): an integrity
@@ -25,13 +18,13 @@
 
 use std::sync::OnceLock;
 
-use super::compiled::{CFilter, Span};
-use super::{Engine, Indexes, ListInfo, TrackerPattern, Trackers, Vendor, NONE, NONE16};
-use crate::hash::FlatIndex;
+use super::compiled::{self, CFilter};
+use super::{DomainIndex, DomainRef, Engine, KeyedRun, ListInfo, TrackerPattern, Vendor, NONE};
+use crate::hash::KeyDir;
 
 pub const MAGIC: &[u8; 8] = b"TLEDGER\0";
 /// Bump on any layout change; older snapshots are then refused with [`SnapshotError::Version`].
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 3;
 const HEADER: usize = 8 + 4 + 8 + 8;
 
 /// Why a snapshot was refused.
@@ -66,6 +59,9 @@ fn checksum(bytes: &[u8]) -> u64 {
 struct W(Vec<u8>);
 
 impl W {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
     fn u16(&mut self, v: u16) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
@@ -82,10 +78,10 @@ impl W {
     fn opt(&mut self, s: Option<&str>) {
         match s {
             Some(s) => {
-                self.0.push(1);
+                self.u8(1);
                 self.str(s);
             }
-            None => self.0.push(0),
+            None => self.u8(0),
         }
     }
     fn vec(&mut self, v: &[u32]) {
@@ -94,11 +90,10 @@ impl W {
             self.u32(x);
         }
     }
-    fn index(&mut self, ix: &FlatIndex) {
-        self.vec(&ix.keys);
-        self.vec(&ix.starts);
-        self.vec(&ix.lens);
-        self.vec(&ix.postings);
+    fn keydir(&mut self, k: &KeyDir) {
+        self.vec(&k.keys);
+        self.vec(&k.dir);
+        self.u32(k.bits);
     }
 }
 
@@ -128,6 +123,8 @@ impl<'a> R<'a> {
         let s = self.take(4)?;
         Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
     }
+    /// A count of items at least `min_item` bytes each (so a hostile count cannot allocate more
+    /// than the file could hold).
     fn count(&mut self, min_item: usize) -> Res<usize> {
         let n = self.u32()? as usize;
         if n.saturating_mul(min_item) > self.b.len() - self.at {
@@ -148,52 +145,96 @@ impl<'a> R<'a> {
         let s = self.take(n * 4)?;
         Ok(s.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
     }
-    fn index(&mut self) -> Res<FlatIndex> {
-        Ok(FlatIndex { keys: self.vec()?, starts: self.vec()?, lens: self.vec()?, postings: self.vec()? })
+    fn keydir(&mut self) -> Res<KeyDir> {
+        let (keys, dir, bits) = (self.vec()?, self.vec()?, self.u32()?);
+        let k = KeyDir { keys, dir, bits };
+        if k.validate() {
+            Ok(k)
+        } else {
+            Err(SnapshotError::Invalid("an index is malformed"))
+        }
     }
+    /// `n` records of `size` bytes each, decoded by `f`.
+    fn records<T>(&mut self, size: usize, f: impl Fn(&[u8]) -> T) -> Res<Vec<T>> {
+        let n = self.count(size)?;
+        Ok(self.take(n * size)?.chunks_exact(size).map(f).collect())
+    }
+}
+
+fn le32(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn le16(b: &[u8]) -> u16 {
+    u16::from_le_bytes([b[0], b[1]])
 }
 
 impl Engine {
     /// Serialises the engine.
     pub fn to_snapshot(&self) -> Vec<u8> {
-        let mut w = W(Vec::with_capacity(self.strings.len() + self.filters.len() * 48 + 1024));
-        w.str(&self.strings);
+        let mut w = W(Vec::with_capacity(self.arena.len() + self.filters.len() * 20 + 4096));
+        w.str(&self.arena);
         w.len(self.lists.len());
         for l in &self.lists {
             w.str(&l.name);
             w.opt(l.title.as_deref());
             w.opt(l.version.as_deref());
+            w.u32(l.start);
+            w.vec(&l.line_marks);
             w.len(l.sections.len());
-            for (file, vendor) in &l.sections {
+            for (off, file, vendor) in &l.sections {
+                w.u32(*off);
                 w.str(file);
                 w.u32(*vendor);
             }
         }
         w.len(self.filters.len());
         for f in &self.filters {
-            for v in [f.text.off, f.text.len, f.pattern.off, f.pattern.len, f.host.off, f.host.len] {
-                w.u32(v);
+            w.u32(f.text);
+            w.u32(f.meta);
+            w.u8(f.pat_start);
+            w.u8(f.host_len);
+            w.u16(f.pat_len);
+        }
+        for g in &self.groups {
+            for run in [&g.host, &g.token] {
+                w.u32(run.first);
+                w.keydir(&run.keys);
             }
-            w.u16(f.types);
-            w.0.push(f.party);
-            w.0.push(f.flags);
-            w.u32(f.domains);
-            w.u16(f.n_include);
-            w.u16(f.n_exclude);
-            w.u16(f.list);
-            w.u16(f.section);
-            w.u32(f.line);
-            w.u32(f.tracker);
-            w.u32(f.regex);
+            w.vec(&g.token_masks);
+            for ix in [&g.domain, &g.gram] {
+                w.keydir(&ix.keys);
+                w.vec(&ix.ids);
+            }
+            w.len(g.gram_bits.len());
+            for &b in &g.gram_bits {
+                w.0.extend_from_slice(&b.to_le_bytes());
+            }
+            w.u32(g.fallback.0);
+            w.u32(g.fallback.1);
+        }
+        w.len(self.domain_refs.len());
+        for d in &self.domain_refs {
+            w.u32(d.id);
+            w.u32(d.start);
+            w.u16(d.include);
+            w.u16(d.exclude);
         }
         w.vec(&self.domain_hashes);
-        for ix in [&self.block, &self.exception] {
-            w.index(&ix.host);
-            w.index(&ix.token);
-            w.index(&ix.domain);
-            w.vec(&ix.fallback);
+        w.u8(u8::from(self.has_entities));
+        w.len(self.externals.len());
+        for &(id, off, len) in &self.externals {
+            w.u32(id);
+            w.u32(off);
+            w.u32(len);
         }
-        w.len(self.regexes.len());
+        w.str(&self.ext_arena);
+        w.vec(&self.regex_ids);
+        w.len(self.tracker_filters.len());
+        for &(id, p) in &self.tracker_filters {
+            w.u32(id);
+            w.u32(p);
+        }
         let t = &self.trackers;
         w.str(&t.version);
         w.len(t.categories.len());
@@ -218,7 +259,7 @@ impl Engine {
             w.str(d);
             w.u32(*p);
         }
-        w.index(&t.domain_index);
+        w.keydir(&t.domain_keys);
         w.len(t.vendors.len());
         for v in &t.vendors {
             w.str(&v.organization);
@@ -244,7 +285,7 @@ impl Engine {
             w.copy_from_slice(&bytes[at..at + 8]);
             u64::from_le_bytes(w)
         };
-        let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+        let version = le32(&bytes[8..12]);
         if version != VERSION {
             return Err(SnapshotError::Version { found: version });
         }
@@ -257,48 +298,35 @@ impl Engine {
             return Err(SnapshotError::Checksum);
         }
         let mut r = R { b: payload, at: 0 };
-        let strings = r.str()?;
-        let mut lists = Vec::new();
-        for _ in 0..r.count(10)? {
-            let name = r.str()?;
-            let (title, version) = (r.opt()?, r.opt()?);
+        let mut e = Engine { arena: r.str()?, ..Engine::default() };
+        for _ in 0..r.count(15)? {
+            let (name, title, version, start, line_marks) = (r.str()?, r.opt()?, r.opt()?, r.u32()?, r.vec()?);
             let mut sections = Vec::new();
-            for _ in 0..r.count(8)? {
-                sections.push((r.str()?, r.u32()?));
+            for _ in 0..r.count(12)? {
+                sections.push((r.u32()?, r.str()?, r.u32()?));
             }
-            lists.push(ListInfo { name, title, version, sections });
+            e.lists.push(ListInfo { name, title, version, start, line_marks, sections });
         }
-        let n = r.count(52)?;
-        let mut filters = Vec::with_capacity(n);
-        for _ in 0..n {
-            let span = |r: &mut R| -> Res<Span> { Ok(Span { off: r.u32()?, len: r.u32()? }) };
-            filters.push(CFilter {
-                text: span(&mut r)?,
-                pattern: span(&mut r)?,
-                host: span(&mut r)?,
-                types: r.u16()?,
-                party: r.u8()?,
-                flags: r.u8()?,
-                domains: r.u32()?,
-                n_include: r.u16()?,
-                n_exclude: r.u16()?,
-                list: r.u16()?,
-                section: r.u16()?,
-                line: r.u32()?,
-                tracker: r.u32()?,
-                regex: r.u32()?,
-            });
+        e.filters = r.records(12, |b| CFilter { text: le32(b), meta: le32(&b[4..]), pat_start: b[8], host_len: b[9], pat_len: le16(&b[10..]) })?;
+        for g in &mut e.groups {
+            g.host = KeyedRun { first: r.u32()?, keys: r.keydir()? };
+            g.token = KeyedRun { first: r.u32()?, keys: r.keydir()? };
+            g.token_masks = r.vec()?;
+            g.domain = DomainIndex { keys: r.keydir()?, ids: r.vec()? };
+            g.gram = DomainIndex { keys: r.keydir()?, ids: r.vec()? };
+            g.gram_bits = r.records(8, |b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))?;
+            g.fallback = (r.u32()?, r.u32()?);
         }
-        let domain_hashes = r.vec()?;
-        let mut kinds = Vec::with_capacity(2);
-        for _ in 0..2 {
-            kinds.push(Indexes { host: r.index()?, token: r.index()?, domain: r.index()?, fallback: r.vec()? });
-        }
-        let n_regex = r.u32()? as usize;
-        if n_regex > filters.len() {
-            return Err(SnapshotError::Invalid("more regex slots than filters"));
-        }
-        let mut t = Trackers { version: r.str()?, ..Default::default() };
+        e.domain_refs = r.records(12, |b| DomainRef { id: le32(b), start: le32(&b[4..]), include: le16(&b[8..]), exclude: le16(&b[10..]) })?;
+        e.domain_hashes = r.vec()?;
+        e.has_entities = r.u8()? != 0;
+        e.externals = r.records(12, |b| (le32(b), le32(&b[4..]), le32(&b[8..])))?;
+        e.ext_arena = r.str()?;
+        e.regex_ids = r.vec()?;
+        e.regexes = (0..e.regex_ids.len()).map(|_| OnceLock::new()).collect();
+        e.tracker_filters = r.records(8, |b| (le32(b), le32(&b[4..])))?;
+        let t = &mut e.trackers;
+        t.version = r.str()?;
         for _ in 0..r.count(8)? {
             t.categories.push((r.str()?, r.str()?));
         }
@@ -311,60 +339,86 @@ impl Engine {
         for _ in 0..r.count(8)? {
             t.domains.push((r.str()?, r.u32()?));
         }
-        t.domain_index = r.index()?;
+        t.domain_keys = r.keydir()?;
         for _ in 0..r.count(8)? {
             t.vendors.push(Vendor { organization: r.str()?, category: r.str()? });
         }
         if r.at != payload.len() {
             return Err(SnapshotError::Invalid("trailing bytes after the last section"));
         }
-        let exception = kinds.pop().ok_or(SHORT)?;
-        let block = kinds.pop().ok_or(SHORT)?;
-        let engine = Engine { lists, strings, filters, domain_hashes, block, exception, regexes: (0..n_regex).map(|_| OnceLock::new()).collect(), trackers: t };
-        engine.validate()?;
-        Ok(engine)
+        e.validate()?;
+        Ok(e)
     }
 
-    /// Every reference in range; every span on character boundaries.
+    /// Every reference in range, every slice on character boundaries: after this, classifying
+    /// cannot index out of bounds.
     fn validate(&self) -> Res<()> {
         let bad = SnapshotError::Invalid;
-        let span_ok = |s: Span| {
-            let (a, b) = (s.off as usize, s.off as usize + s.len as usize);
-            b <= self.strings.len() && self.strings.is_char_boundary(a) && self.strings.is_char_boundary(b)
-        };
-        let n = self.filters.len() as u32;
-        for f in &self.filters {
-            if !(span_ok(f.text) && span_ok(f.pattern) && span_ok(f.host)) {
-                return Err(bad("a filter's text is outside the string arena"));
+        let n = self.filters.len();
+        let arena = self.arena.as_bytes();
+        // Lists: ordered starts within the arena, marks ordered and on line starts.
+        let mut prev = 0;
+        for l in &self.lists {
+            let marks_ok = l.line_marks.first() == Some(&l.start)
+                && l.line_marks.windows(2).all(|w| w[0] < w[1])
+                && l.line_marks.iter().all(|&m| (m as usize) <= arena.len() && (m == 0 || arena[m as usize - 1] == b'\n'));
+            let sections_ok = l.sections.windows(2).all(|w| w[0].0 <= w[1].0) && l.sections.iter().all(|s| s.2 == NONE || (s.2 as usize) < self.trackers.vendors.len());
+            if l.start < prev || !marks_ok || !sections_ok {
+                return Err(bad("a list's line table is malformed"));
             }
-            let end = f.domains as usize + usize::from(f.n_include) + usize::from(f.n_exclude);
-            if end > self.domain_hashes.len() {
-                return Err(bad("a filter's domains are out of range"));
+            prev = l.start;
+        }
+        let sorted_ids = |ids: Vec<u32>| ids.windows(2).all(|w| w[0] < w[1]) && ids.last().is_none_or(|&l| (l as usize) < n);
+        if !sorted_ids(self.domain_refs.iter().map(|d| d.id).collect())
+            || !sorted_ids(self.externals.iter().map(|x| x.0).collect())
+            || !sorted_ids(self.regex_ids.clone())
+            || !sorted_ids(self.tracker_filters.iter().map(|x| x.0).collect())
+        {
+            return Err(bad("a side table is unsorted or names an unknown filter"));
+        }
+        if self.domain_refs.iter().any(|d| d.start as usize + usize::from(d.include) + usize::from(d.exclude) > self.domain_hashes.len())
+            || self.externals.iter().any(|&(_, off, len)| !self.ext_arena.is_char_boundary(off as usize) || !self.ext_arena.is_char_boundary(off as usize + len as usize) || off as usize + len as usize > self.ext_arena.len())
+            || self.tracker_filters.iter().any(|&(_, p)| p as usize >= self.trackers.patterns.len())
+        {
+            return Err(bad("a side table is out of range"));
+        }
+        for (id, f) in self.filters.iter().enumerate() {
+            let id = id as u32;
+            let text_ok = (f.text as usize) < arena.len() && (f.text == 0 || arena[f.text as usize - 1] == b'\n');
+            if !text_ok || self.lists.is_empty() || f.flags() & !compiled::ALL_FLAGS != 0 {
+                return Err(bad("a filter's text is outside the arena"));
             }
-            let list = self.lists.get(f.list as usize).ok_or(bad("a filter names an unknown list"))?;
-            if f.section != NONE16 && usize::from(f.section) >= list.sections.len() {
-                return Err(bad("a filter names an unknown section"));
-            }
-            if f.tracker != NONE && f.tracker as usize >= self.trackers.patterns.len() {
-                return Err(bad("a filter names an unknown tracker"));
-            }
-            if f.regex != NONE && f.regex as usize >= self.regexes.len() {
-                return Err(bad("a filter names an unknown regex slot"));
+            let line_end = f.text as usize + memchr::memchr(b'\n', &arena[f.text as usize..]).unwrap_or(arena.len() - f.text as usize);
+            let pattern_ok = if f.has(compiled::EXTERNAL) {
+                self.externals.binary_search_by_key(&id, |x| x.0).is_ok_and(|i| usize::from(f.host_len) <= self.externals[i].2 as usize && self.ext_arena.is_char_boundary(self.externals[i].1 as usize + usize::from(f.host_len)))
+            } else {
+                let (s, e) = (f.text as usize + usize::from(f.pat_start), f.text as usize + usize::from(f.pat_start) + usize::from(f.pat_len));
+                e <= line_end && self.arena.is_char_boundary(s) && self.arena.is_char_boundary(e) && usize::from(f.host_len) <= usize::from(f.pat_len) && self.arena.is_char_boundary(s + usize::from(f.host_len))
+            };
+            let sides_ok = (!f.has(compiled::DOMAINS) || self.domain_refs.binary_search_by_key(&id, |d| d.id).is_ok())
+                && (!f.has(compiled::REGEX) || self.regex_ids.binary_search(&id).is_ok())
+                && (!f.has(compiled::TRACKER) || self.tracker_filters.binary_search_by_key(&id, |t| t.0).is_ok());
+            if !pattern_ok || !sides_ok {
+                return Err(bad("a filter's pattern or side data is malformed"));
             }
         }
-        for ix in [&self.block, &self.exception] {
-            if !(ix.host.validate(n) && ix.token.validate(n) && ix.domain.validate(n) && ix.fallback.iter().all(|&id| id < n)) {
-                return Err(bad("an index is malformed"));
+        let n32 = n as u32;
+        for g in &self.groups {
+            let run_ok = |r: &KeyedRun| r.first as usize + r.keys.len() <= n;
+            if !run_ok(&g.host)
+                || !run_ok(&g.token)
+                || g.token_masks.len() != g.token.keys.len()
+                || [&g.domain, &g.gram].iter().any(|ix| ix.ids.len() != ix.keys.len() || ix.ids.iter().any(|&id| id >= n32))
+                || (!g.gram.keys.is_empty() && g.gram_bits.len() != 1 << 10)
+                || g.fallback.0 as usize + g.fallback.1 as usize > n
+            {
+                return Err(bad("an index names an unknown filter"));
             }
         }
         let t = &self.trackers;
-        if !t.domain_index.validate(t.domains.len() as u32) {
-            return Err(bad("the tracker domain index is malformed"));
-        }
-        let np = t.patterns.len() as u32;
-        if t.domains.iter().any(|(_, p)| *p >= np)
+        if t.domain_keys.len() != t.domains.len()
+            || t.domains.iter().any(|(_, p)| *p as usize >= t.patterns.len())
             || t.patterns.iter().any(|p| usize::from(p.category) >= t.categories.len() || (p.organization != NONE && p.organization as usize >= t.organizations.len()))
-            || self.lists.iter().flat_map(|l| &l.sections).any(|(_, v)| *v != NONE && *v as usize >= t.vendors.len())
         {
             return Err(bad("a tracker reference is out of range"));
         }

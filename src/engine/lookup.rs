@@ -1,0 +1,237 @@
+//! Finding the filters that match a request: the per-request work, kept allocation-free.
+//!
+//! One pass prepares what every index needs — the hashes of the request host's label suffixes
+//! (also used for TrackerDB domains), the hashes of the URL's tokens and their bit mask — then the
+//! blocking group is searched, and the exception group only when a non-important block matched.
+
+use super::compiled::{CFilter, IMPORTANT, TRACKER};
+use super::{Engine, Group, TrackerRef, Verdict, NONE};
+use crate::hash::{hash_bytes, Hasher};
+use crate::request::Request;
+
+/// Length of the literals the n-gram index keys filters by.
+pub(crate) const GRAM: usize = 3;
+
+/// The index key of the 3 bytes at the start of `b`.
+#[inline]
+pub(crate) fn gram_key(b: &[u8]) -> u32 {
+    ((u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2])).wrapping_mul(0x9e37_79b1) | 1
+}
+
+/// The bit a token contributes to a token mask.
+#[inline]
+pub(crate) fn token_bit(hash: u32) -> u32 {
+    1 << (hash >> 27)
+}
+
+/// A request's hashes, computed once.
+struct Prepared {
+    /// (hash, start offset within the host) of each label suffix, longest first.
+    suffixes: [(u32, u16); 16],
+    n_suffixes: usize,
+    tokens: [u32; 96],
+    n_tokens: usize,
+    /// Tokens past the first 96 (long URLs).
+    more_tokens: Vec<u32>,
+    url_mask: u32,
+}
+
+impl Prepared {
+    fn new(req: &Request) -> Prepared {
+        let mut p = Prepared { suffixes: [(0, 0); 16], n_suffixes: 0, tokens: [0; 96], n_tokens: 0, more_tokens: Vec::new(), url_mask: 0 };
+        if let Some(host) = req.host() {
+            let bytes = host.as_bytes();
+            let mut starts = [0u16; 16];
+            let mut n = 1;
+            for i in memchr::memchr_iter(b'.', bytes) {
+                if i + 1 < bytes.len() {
+                    if n == starts.len() {
+                        starts.copy_within(1.., 0);
+                        n -= 1;
+                    }
+                    starts[n] = (i + 1) as u16;
+                    n += 1;
+                }
+            }
+            for (k, &s) in starts[..n].iter().enumerate() {
+                p.suffixes[k] = (hash_bytes(&bytes[usize::from(s)..]), s);
+            }
+            p.n_suffixes = n;
+        }
+        let mut h = Hasher::new();
+        let mut in_token = false;
+        let push = |p: &mut Prepared, t: u32| {
+            p.url_mask |= token_bit(t);
+            if p.n_tokens < p.tokens.len() {
+                p.tokens[p.n_tokens] = t;
+                p.n_tokens += 1;
+            } else {
+                p.more_tokens.push(t);
+            }
+        };
+        for &b in req.lower.as_bytes() {
+            if b.is_ascii_alphanumeric() || b == b'%' {
+                h.push(b);
+                in_token = true;
+            } else if in_token {
+                push(&mut p, h.finish());
+                h = Hasher::new();
+                in_token = false;
+            }
+        }
+        if in_token {
+            push(&mut p, h.finish());
+        }
+        p
+    }
+
+    fn tokens(&self) -> impl Iterator<Item = u32> + '_ {
+        self.tokens[..self.n_tokens].iter().chain(&self.more_tokens).copied()
+    }
+}
+
+impl Engine {
+    /// Classifies a prepared request.
+    pub fn classify_request(&self, req: &Request) -> Verdict {
+        let mut verdict = Verdict { matched: false, important: false, third_party: req.third_party, filter: None, exception: None, tracker: None };
+        let prepared = Prepared::new(req);
+        if !req.is_supported() {
+            verdict.tracker = self.tracker_by_domain(req, &prepared);
+            return verdict;
+        }
+        // Smaller is better: (not important, arena offset = list then line).
+        let mut best: Option<(bool, u32, u32)> = None;
+        let mut tracker: Option<(u32, u32)> = None;
+        self.visit(&self.groups[0], req, &prepared, |id, f| {
+            let rank = (!f.has(IMPORTANT), f.text, id);
+            if best.is_none_or(|b| rank < b) {
+                best = Some(rank);
+            }
+            if f.has(TRACKER) && tracker.is_none_or(|(text, _)| f.text < text) {
+                if let Ok(i) = self.tracker_filters.binary_search_by_key(&id, |t| t.0) {
+                    tracker = Some((f.text, self.tracker_filters[i].1));
+                }
+            }
+        });
+        if let Some((not_important, _, id)) = best {
+            verdict.filter = Some(id);
+            verdict.important = !not_important;
+            verdict.matched = true;
+            if not_important {
+                let mut exception: Option<(u32, u32)> = None;
+                self.visit(&self.groups[1], req, &prepared, |id, f| {
+                    if exception.is_none_or(|b| (f.text, id) < b) {
+                        exception = Some((f.text, id));
+                    }
+                });
+                if let Some((_, id)) = exception {
+                    verdict.exception = Some(id);
+                    verdict.matched = false;
+                }
+            }
+        }
+        verdict.tracker = match tracker {
+            Some((_, pattern)) => Some(TrackerRef::PatternByFilter(pattern)),
+            None => self.tracker_by_domain(req, &prepared).or_else(|| verdict.filter.and_then(|id| self.vendor_of(id)).map(TrackerRef::Vendor)),
+        };
+        verdict
+    }
+
+    /// Calls `on_match` for every filter of `g` that matches `req`.
+    #[inline]
+    fn visit(&self, g: &Group, req: &Request, p: &Prepared, mut on_match: impl FnMut(u32, &CFilter)) {
+        let mut test = |id: u32| {
+            let f = &self.filters[id as usize];
+            if self.check(id, f, req) {
+                on_match(id, f);
+            }
+        };
+        if !g.host.keys.is_empty() {
+            for &(h, _) in &p.suffixes[..p.n_suffixes] {
+                let (lo, hi) = g.host.keys.find(h);
+                for i in lo..hi {
+                    test(g.host.first + i as u32);
+                }
+            }
+        }
+        if !g.token.keys.is_empty() {
+            for t in p.tokens() {
+                let (lo, hi) = g.token.keys.find(t);
+                for i in lo..hi {
+                    if g.token_masks[i] & !p.url_mask == 0 {
+                        test(g.token.first + i as u32);
+                    }
+                }
+            }
+        }
+        if !g.gram.keys.is_empty() {
+            let url = req.lower.as_bytes();
+            for i in 0..url.len().saturating_sub(GRAM - 1) {
+                let key = gram_key(&url[i..]);
+                let bit = (key >> 16) as usize;
+                if g.gram_bits[bit >> 6] & (1 << (bit & 63)) != 0 {
+                    let (lo, hi) = g.gram.keys.find(key);
+                    for &id in &g.gram.ids[lo..hi] {
+                        test(id);
+                    }
+                }
+            }
+        }
+        if !g.domain.keys.is_empty() {
+            for &d in req.source_hashes().iter().chain(req.entity_hashes()) {
+                let (lo, hi) = g.domain.keys.find(d);
+                for &id in &g.domain.ids[lo..hi] {
+                    test(id);
+                }
+            }
+        }
+        for id in g.fallback.0..g.fallback.0 + g.fallback.1 {
+            test(id);
+        }
+    }
+
+    /// The TrackerDB pattern owning the request host or its closest parent domain.
+    fn tracker_by_domain(&self, req: &Request, p: &Prepared) -> Option<TrackerRef> {
+        let t = &self.trackers;
+        let host = req.host()?;
+        for &(h, start) in &p.suffixes[..p.n_suffixes] {
+            let (lo, hi) = t.domain_keys.find(h);
+            for (domain, pattern) in &t.domains[lo..hi] {
+                if domain.as_str() == &host[usize::from(start)..] {
+                    return Some(TrackerRef::PatternByDomain(*pattern));
+                }
+            }
+        }
+        None
+    }
+
+    /// The vendor named by the section the filter sits in.
+    pub(crate) fn vendor_of(&self, id: u32) -> Option<u32> {
+        let off = self.filters.get(id as usize)?.text;
+        let list = &self.lists[self.list_of(off)?];
+        let i = list.sections.partition_point(|s| s.0 <= off).checked_sub(1)?;
+        let vendor = list.sections[i].2;
+        (vendor != NONE).then_some(vendor)
+    }
+
+    /// The list an arena offset belongs to.
+    pub(crate) fn list_of(&self, off: u32) -> Option<usize> {
+        self.lists.partition_point(|l| l.start <= off).checked_sub(1)
+    }
+
+    /// The 1-based line number of the arena offset `off` within its list.
+    pub(crate) fn line_of(&self, off: u32) -> Option<u32> {
+        let list = &self.lists[self.list_of(off)?];
+        let k = list.line_marks.partition_point(|&m| m <= off).checked_sub(1)?;
+        let from = list.line_marks[k] as usize;
+        let between = memchr::memchr_iter(b'\n', &self.arena.as_bytes()[from..off as usize]).count();
+        Some((k * super::LINE_MARK + 1 + between) as u32)
+    }
+
+    /// The text of the filter starting at arena offset `off`.
+    pub(crate) fn text_at(&self, off: u32) -> &str {
+        let rest = &self.arena[off as usize..];
+        &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())]
+    }
+}
+
