@@ -20,10 +20,17 @@ fn main() {
         .and_then(|v| v["version"].as_str().map(|s| format!("@ghostery/trackerdb {s}")))
         .unwrap_or_else(|| format!("TrackerDB from {}", json.display()));
     let code = if target != "wasm32" && json.is_file() {
-        format!("pub const JSON: Option<&str> = Some(include_str!({:?}));\npub const VERSION: &str = {:?};\n", json.display().to_string(), version)
+        format!(
+            "pub const JSON: Option<&str> = Some(include_str!({:?}));\npub const VERSION: &str = {:?};\n",
+            json.display().to_string(),
+            version
+        )
     } else {
         if target != "wasm32" {
-            println!("cargo:warning=TrackerDB not found at {} (run ./build.sh to install it); building without attribution data", json.display());
+            println!(
+                "cargo:warning=TrackerDB not found at {} (run ./build.sh to install it); building without attribution data",
+                json.display()
+            );
         }
         "pub const JSON: Option<&str> = None;\npub const VERSION: &str = \"none\";\n".to_owned()
     };

@@ -115,7 +115,10 @@ mod tests {
         assert_eq!((r.filters, r.exceptions, r.lines), (2, 1, 11));
         assert_eq!(r.skipped.get("cosmetic filter"), Some(&1));
         assert_eq!(r.skipped.get("unsupported option $csp"), Some(&1));
-        assert_eq!(list.sections, [(4, "easyprivacy/easyprivacy_general.txt".to_owned()), (8, "easyprivacy/easyprivacy_specific_cname_adobe.txt".to_owned())]);
+        assert_eq!(
+            list.sections,
+            [(4, "easyprivacy/easyprivacy_general.txt".to_owned()), (8, "easyprivacy/easyprivacy_specific_cname_adobe.txt".to_owned())]
+        );
         assert_eq!((list.filters[0].line, list.filters[0].section), (5, Some(0)));
         assert_eq!((list.filters[1].line, list.filters[1].section), (9, Some(1)));
     }

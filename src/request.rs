@@ -58,8 +58,8 @@ impl ResourceType {
             "font" => Font,
             "websocket" => Websocket,
             "object" | "object_subrequest" => Object,
-            "other" | "eventsource" | "manifest" | "texttrack" | "webtransport" | "webbundle"
-            | "speculationrules" | "prefetch" | "signedexchange" | "preflight" | "cspviolationreport" => Other,
+            "other" | "eventsource" | "manifest" | "texttrack" | "webtransport" | "webbundle" | "speculationrules" | "prefetch"
+            | "signedexchange" | "preflight" | "cspviolationreport" => Other,
             _ => return None,
         })
     }
@@ -176,10 +176,7 @@ impl<'a> Request<'a> {
     pub fn prepare(url: &'a str, source_url: &'a str, rtype: ResourceType, entities: bool) -> Request<'a> {
         let lower_url = lower(url);
         let parts = site::parse_url(&lower_url);
-        let source_host = site::parse_url(source_url).map(|p| match lower(source_url) {
-            Cow::Borrowed(s) => Cow::Borrowed(&s[p.host_start..p.host_end]),
-            Cow::Owned(s) => Cow::Owned(s[p.host_start..p.host_end].to_owned()),
-        });
+        let source_host = site::parse_url(source_url).map(|p| lower(&source_url[p.host_start..p.host_end]));
         let host = parts.map(|p| &lower_url[p.host_start..p.host_end]);
         let src = source_host.as_deref();
         let third_party = match (host, src) {

@@ -44,10 +44,7 @@ pub fn parse_url(url: &str) -> Option<UrlParts> {
         return None;
     }
     let auth_start = colon + 3;
-    let auth_end = bytes[auth_start..]
-        .iter()
-        .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
-        .map_or(bytes.len(), |p| auth_start + p);
+    let auth_end = bytes[auth_start..].iter().position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\')).map_or(bytes.len(), |p| auth_start + p);
     let authority = &bytes[auth_start..auth_end];
     let host_start = match memchr::memrchr(b'@', authority) {
         Some(at) => auth_start + at + 1,
@@ -73,14 +70,16 @@ pub fn host(url: &str) -> Option<&str> {
 
 /// True for IPv4 dotted quads and IPv6 literals (as hosts, without brackets).
 pub fn is_ip(host: &str) -> bool {
-    host.contains(':') || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_digit() || b == b'.') && host.bytes().filter(|&b| b == b'.').count() == 3)
+    host.contains(':')
+        || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_digit() || b == b'.') && host.bytes().filter(|&b| b == b'.').count() == 3)
 }
 
 /// The registrable domain (eTLD+1) of a lower-case host. A host that is itself a public suffix,
 /// an IP literal or a single label is returned whole, so it is still comparable.
 pub fn registrable_domain(host: &str) -> &str {
     let host = host.strip_suffix('.').unwrap_or(host);
-    if is_ip(host) || !host.contains('.') {
+    // IPs, single labels and malformed hosts (empty labels) are compared whole.
+    if is_ip(host) || !host.contains('.') || host.starts_with('.') || host.contains("..") {
         return host;
     }
     psl::domain_str(host).unwrap_or(host)
@@ -140,6 +139,8 @@ mod tests {
         assert_eq!(registrable_domain("10.0.0.1"), "10.0.0.1");
         assert_eq!(registrable_domain("co.uk"), "co.uk");
         assert_eq!(registrable_domain("example.com."), "example.com");
+        assert_eq!(registrable_domain("a..com"), "a..com");
+        assert!(is_third_party("evil..com", Some("victim..com")));
     }
 
     #[test]

@@ -25,11 +25,7 @@ fn trustledger(args: &str, more: &[&str], stdin: Option<&str>) -> Output {
         .args(args.split_whitespace())
         .args(more)
         .current_dir(FIXTURES)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -64,12 +60,7 @@ fn stderr(out: &Output) -> String {
 
 /// The stdout of a successful run, one JSON value per line.
 fn json_lines(out: &Output) -> Vec<Value> {
-    assert!(
-        out.status.success(),
-        "trustledger failed ({}): {}",
-        out.status,
-        stderr(out)
-    );
+    assert!(out.status.success(), "trustledger failed ({}): {}", out.status, stderr(out));
     let text = String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8");
     let parse = |l: &str| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}"));
     text.lines().map(parse).collect()
@@ -77,9 +68,7 @@ fn json_lines(out: &Output) -> Vec<Value> {
 
 /// Checks the given fields of one output object.
 fn check(got: &Value, expected: Value) {
-    let Value::Object(fields) = expected else {
-        panic!("expected an object")
-    };
+    let Value::Object(fields) = expected else { panic!("expected an object") };
     for (key, want) in fields {
         assert_eq!(got[&key], want, "field `{key}` of {got}");
     }
@@ -146,10 +135,7 @@ fn classifies_json_lines_and_reports_bad_lines_in_place() {
     let out = run(&format!("classify {LISTS} --input requests.jsonl"));
     check_jsonl_output(&json_lines(&out));
     let summary = stderr(&out);
-    assert!(
-        summary.contains("7 requests classified, 3 matched, 2 errors"),
-        "{summary}"
-    );
+    assert!(summary.contains("7 requests classified, 3 matched, 2 errors"), "{summary}");
     let report = "list privacy.txt: \"CLI Test Privacy\" version 202601010000, \
                   4 filters, 1 exceptions, 2 skipped (cosmetic filter: 1; \
                   unsupported option $csp: 1)";
@@ -159,11 +145,7 @@ fn classifies_json_lines_and_reports_bad_lines_in_place() {
 #[test]
 fn reads_stdin() {
     let text = std::fs::read_to_string(format!("{FIXTURES}/requests.jsonl")).expect("fixture");
-    let out = trustledger(
-        &format!("classify {LISTS} --input - --quiet"),
-        &[],
-        Some(&text),
-    );
+    let out = trustledger(&format!("classify {LISTS} --input - --quiet"), &[], Some(&text));
     check_jsonl_output(&json_lines(&out));
     assert_eq!(stderr(&out), "", "--quiet prints no summary");
 }
@@ -185,10 +167,7 @@ fn reads_a_json_array_ignoring_unknown_fields() {
             }),
         ],
     );
-    assert!(
-        rows[1].get("line").is_none(),
-        "array errors carry an index, not a line"
-    );
+    assert!(rows[1].get("line").is_none(), "array errors carry an index, not a line");
 }
 
 #[test]
@@ -197,10 +176,7 @@ fn reads_a_har_with_pages_types_and_sources() {
     // Told by content too: a HAR on stdin.
     let har = std::fs::read_to_string(format!("{FIXTURES}/page.har")).expect("fixture");
     let piped = trustledger(&format!("classify {LISTS} --input -"), &[], Some(&har));
-    assert_eq!(
-        String::from_utf8_lossy(&piped.stdout),
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_eq!(String::from_utf8_lossy(&piped.stdout), String::from_utf8_lossy(&out.stdout));
     let rows = json_lines(&out);
     check_all(
         &rows,
@@ -247,11 +223,7 @@ fn reads_a_har_with_pages_types_and_sources() {
 #[test]
 fn without_trackerdb_there_is_no_organization() {
     let input = one_line(GA);
-    let out = trustledger(
-        "classify --no-trackerdb --list privacy.txt --input -",
-        &[],
-        Some(&input),
-    );
+    let out = trustledger("classify --no-trackerdb --list privacy.txt --input -", &[], Some(&input));
     let want = json!({
         "match": false, "organization": null, "category": null, "attribution": null,
     });
@@ -261,16 +233,8 @@ fn without_trackerdb_there_is_no_organization() {
 #[test]
 fn embedded_trackerdb_attributes_google_analytics() {
     // build.sh always installs TrackerDB: a binary built without it fails here, never skips.
-    let out = trustledger(
-        "classify --list privacy.txt --input -",
-        &[],
-        Some(&one_line(GA)),
-    );
-    assert!(
-        out.status.success(),
-        "TrackerDB must be embedded (./build.sh): {}",
-        stderr(&out)
-    );
+    let out = trustledger("classify --list privacy.txt --input -", &[], Some(&one_line(GA)));
+    assert!(out.status.success(), "TrackerDB must be embedded (./build.sh): {}", stderr(&out));
     let want = json!({
         "match": true, "list": "trackerdb", "organization": "Google",
         "category": "site_analytics", "pattern": "Google Analytics",
@@ -298,18 +262,12 @@ fn snapshot_round_trip_gives_identical_output() {
     assert!(made.status.success(), "{}", stderr(&made));
     assert!(stderr(&made).contains(" bytes"), "{}", stderr(&made));
     let tmp = snapshot.with_file_name("engine.bin.tmp");
-    assert!(
-        snapshot.exists() && !tmp.exists(),
-        "written, and the temporary file renamed away"
-    );
+    assert!(snapshot.exists() && !tmp.exists(), "written, and the temporary file renamed away");
 
     let direct = run(&format!("classify {LISTS} --input requests.jsonl"));
     let loaded = trustledger("classify --input requests.jsonl --snapshot", &[path], None);
     check_jsonl_output(&json_lines(&loaded));
-    assert_eq!(
-        String::from_utf8_lossy(&loaded.stdout),
-        String::from_utf8_lossy(&direct.stdout)
-    );
+    assert_eq!(String::from_utf8_lossy(&loaded.stdout), String::from_utf8_lossy(&direct.stdout));
 }
 
 #[test]
@@ -328,19 +286,11 @@ fn a_bad_snapshot_is_a_clear_error() {
 fn missing_files_are_named() {
     let out = run("classify --no-trackerdb --list no/such/list.txt --input requests.jsonl");
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("no/such/list.txt"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("no/such/list.txt"), "{}", stderr(&out));
 
     let out = run("classify --no-trackerdb --list privacy.txt --input no/such/input.jsonl");
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("no/such/input.jsonl"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("no/such/input.jsonl"), "{}", stderr(&out));
 }
 
 #[test]
@@ -366,10 +316,7 @@ fn help_prints_usage() {
     for args in ["--help", "help", "", "classify --help"] {
         let out = run(args);
         assert!(out.status.success(), "{args}");
-        assert!(
-            String::from_utf8_lossy(&out.stdout).contains("trustledger classify"),
-            "{args}"
-        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("trustledger classify"), "{args}");
     }
 }
 
@@ -378,21 +325,14 @@ fn lists_prints_reports_as_json() {
     let out = run(&format!("lists {LISTS}"));
     assert!(out.status.success(), "{}", stderr(&out));
     let reports: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
-    assert_eq!(
-        reports.as_array().map(Vec::len),
-        Some(2),
-        "no TrackerDB report: {reports}"
-    );
+    assert_eq!(reports.as_array().map(Vec::len), Some(2), "no TrackerDB report: {reports}");
     let privacy = json!({
         "name": "privacy.txt", "title": "CLI Test Privacy", "version": "202601010000",
         "filters": 4, "exceptions": 1,
         "skipped": {"cosmetic filter": 1, "unsupported option $csp": 1},
     });
     check(&reports[0], privacy);
-    check(
-        &reports[1],
-        json!({"name": "extra.txt", "filters": 1, "exceptions": 1}),
-    );
+    check(&reports[1], json!({"name": "extra.txt", "filters": 1, "exceptions": 1}));
 }
 
 #[test]
@@ -401,13 +341,7 @@ fn a_closed_pipe_ends_the_run_quietly() {
     let text = format!("{}\n", one_line(PIXEL)).repeat(50_000);
     std::fs::write(&input, text).expect("write the scratch input");
     let mut child = Command::new(BIN)
-        .args([
-            "classify",
-            "--no-trackerdb",
-            "--list",
-            "privacy.txt",
-            "--input",
-        ])
+        .args(["classify", "--no-trackerdb", "--list", "privacy.txt", "--input"])
         .arg(&input)
         .current_dir(FIXTURES)
         .stdout(Stdio::piped())
@@ -416,16 +350,10 @@ fn a_closed_pipe_ends_the_run_quietly() {
         .expect("start trustledger");
     let stdout = child.stdout.take().expect("piped stdout");
     let mut first = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("read one line");
+    BufReader::new(stdout).read_line(&mut first).expect("read one line");
     assert!(first.contains("\"match\":true"), "{first}");
     // The reader is gone now, as after `| head -1`.
     let out = child.wait_with_output().expect("wait for trustledger");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        "",
-        "no summary and no error after a closed pipe"
-    );
+    assert_eq!(stderr(&out), "", "no summary and no error after a closed pipe");
 }

@@ -55,7 +55,15 @@ fn every_listed_filter_matches_its_request() {
     }
     assert!(failures.is_empty(), "{} of {checks} checks failed:\n{}", failures.len(), failures.join("\n"));
     // Every class of filter not applied is a deliberate choice, documented in docs/filters.md.
-    let allowed = ["$popup filter (no network meaning)", "unsupported option $csp", "unsupported option $removeparam", "unsupported option $redirect-rule", "unsupported option $generichide", "unsupported option $elemhide", "unsupported option $ghide"];
+    let allowed = [
+        "$popup filter (no network meaning)",
+        "unsupported option $csp",
+        "unsupported option $removeparam",
+        "unsupported option $redirect-rule",
+        "unsupported option $generichide",
+        "unsupported option $elemhide",
+        "unsupported option $ghide",
+    ];
     for reason in not_applied.keys() {
         assert!(allowed.contains(&reason.as_str()) || reason.starts_with("unsupported option"), "unexpected skip class: {reason}");
     }

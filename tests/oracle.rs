@@ -89,5 +89,10 @@ fn agrees_with_adblock_rust() {
     assert!(total > 24_000, "only {total} requests compared");
     assert!(agreement >= 0.999, "agreement {:.4} % is below 99.9 %", agreement * 100.0);
     let unexplained = classes.get(&Class::Unexplained).map_or(0, Vec::len);
-    assert_eq!(unexplained, 0, "unexplained disagreements:\n{}", classes.get(&Class::Unexplained).map(|v| v.join("\n")).unwrap_or_default());
+    assert_eq!(
+        unexplained,
+        0,
+        "unexplained disagreements:\n{}",
+        classes.get(&Class::Unexplained).map(|v| v.join("\n")).unwrap_or_default()
+    );
 }

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::compiled::{self, CFilter};
-use super::lookup::{gram_key, token_bit, GRAM};
+use super::lookup::{gram_bit, gram_key, token_bit, GRAM, NO_OFFSET};
 use super::tokens::{host_key, pattern_tokens, regex_tokens, required_literal};
 use super::{DomainIndex, DomainRef, Engine, Group, KeyedRun, ListInfo, TrackerPattern, Trackers, Vendor, LINE_MARK, NONE};
 use crate::filters::{parse_line, Line, NetworkFilter};
@@ -32,8 +32,8 @@ pub const TRACKERDB_LIST: &str = "trackerdb";
 
 /// URL words too common to index by.
 const COMMON_TOKENS: &[&str] = &[
-    "http", "https", "www", "com", "net", "org", "js", "html", "htm", "php", "cdn", "static", "min", "jpg", "jpeg", "png", "gif", "api", "assets",
-    "img", "images", "css", "v1", "v2", "json", "io", "co", "uk", "de", "fr",
+    "http", "https", "www", "com", "net", "org", "js", "html", "htm", "php", "cdn", "static", "min", "jpg", "jpeg", "png", "gif", "api",
+    "assets", "img", "images", "css", "v1", "v2", "json", "io", "co", "uk", "de", "fr",
 ];
 
 /// Collects lists and TrackerDB, then [`EngineBuilder::build`]s an [`Engine`].
@@ -74,7 +74,8 @@ impl EngineBuilder {
             engine.trackers = compile_trackers(&db);
         }
         // `$badfilter` applies across all lists.
-        let bad: HashSet<String> = self.lists.iter().flat_map(|(l, _)| l.filters.iter()).filter_map(|f| f.filter.badfilter_target()).collect();
+        let bad: HashSet<String> =
+            self.lists.iter().flat_map(|(l, _)| l.filters.iter()).filter_map(|f| f.filter.badfilter_target()).collect();
         let mut reports = Vec::with_capacity(self.lists.len());
         let mut items = Vec::new();
         for (list, owners) in self.lists {
@@ -95,7 +96,13 @@ impl EngineBuilder {
             }
             // The list's lines go into the arena: a kept filter's text, or an empty line.
             let start = engine.arena.len() as u32;
-            let mut info = ListInfo { name: report.name.clone(), title: report.title.clone(), version: report.version.clone(), start, ..Default::default() };
+            let mut info = ListInfo {
+                name: report.name.clone(),
+                title: report.title.clone(),
+                version: report.version.clone(),
+                start,
+                ..Default::default()
+            };
             let mut next = kept.iter().peekable();
             let mut sections = list.sections.iter().peekable();
             for line in 1..=report.lines.max(1) as u32 {
@@ -107,16 +114,21 @@ impl EngineBuilder {
                     let vendor = section_vendor(file).map_or(NONE, |v| {
                         let organization = v
                             .trackerdb_org
-                            .and_then(|o| engine.trackers.organizations.iter().find(|(id, _)| id == o))
-                            .map_or_else(|| v.name.to_owned(), |(_, name)| name.clone());
+                            .and_then(|o| engine.trackers.organizations.iter().find(|(id, _)| engine.trackers.s(*id) == o))
+                            .map_or_else(|| v.name.to_owned(), |(_, name)| engine.trackers.s(*name).to_owned());
                         engine.trackers.vendors.push(Vendor { organization, category: v.category.to_owned() });
                         (engine.trackers.vendors.len() - 1) as u32
                     });
                     info.sections.push((here, file.clone(), vendor));
                 }
                 if let Some((listed, owner)) = next.next_if(|(l, _)| l.line == line) {
-                    engine.arena.push_str(&listed.filter.text);
-                    items.push(Item::new(listed, *owner, here));
+                    let f = &listed.filter;
+                    let bang = if f.exception { 2 } else { 0 };
+                    // `||` is the most repeated pair of bytes in any list: keep it implied.
+                    let elide = f.host_anchor && f.text[bang..].starts_with("||");
+                    let stored = if elide { format!("{}{}", &f.text[..bang], &f.text[bang + 2..]) } else { f.text.clone() };
+                    engine.arena.push_str(&stored);
+                    items.push(Item::new(listed, *owner, here, &stored, elide));
                 }
                 engine.arena.push('\n');
             }
@@ -131,7 +143,12 @@ impl EngineBuilder {
 /// TrackerDB's filters as a list, each filter remembering its pattern.
 fn trackerdb_list(db: &TrackerDb) -> (ParsedList, Vec<u32>) {
     let mut list = ParsedList {
-        report: ListReport { name: TRACKERDB_LIST.into(), title: Some("Ghostery TrackerDB".into()), version: Some(db.version.clone()), ..Default::default() },
+        report: ListReport {
+            name: TRACKERDB_LIST.into(),
+            title: Some("Ghostery TrackerDB".into()),
+            version: Some(db.version.clone()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut owners = Vec::new();
@@ -158,24 +175,28 @@ fn trackerdb_list(db: &TrackerDb) -> (ParsedList, Vec<u32>) {
 }
 
 fn compile_trackers(db: &TrackerDb) -> Trackers {
-    let mut t = Trackers {
-        version: db.version.clone(),
-        categories: db.categories.iter().map(|c| (c.id.clone(), c.name.clone())).collect(),
-        organizations: db.organizations.iter().map(|o| (o.id.clone(), o.name.clone())).collect(),
-        ..Default::default()
-    };
+    let mut t = Trackers { version: db.version.clone(), ..Default::default() };
+    for c in &db.categories {
+        let pair = (t.add(&c.id), t.add(&c.name));
+        t.categories.push(pair);
+    }
+    for o in &db.organizations {
+        let pair = (t.add(&o.id), t.add(&o.name));
+        t.organizations.push(pair);
+    }
     let mut seen = HashSet::new();
     let mut domains = Vec::new();
     for (pi, p) in db.patterns.iter().enumerate() {
-        t.patterns.push(TrackerPattern { id: p.id.clone(), name: p.name.clone(), category: p.category, organization: p.organization.unwrap_or(NONE) });
+        let (id, name) = (t.add(&p.id), t.add(&p.name));
+        t.patterns.push(TrackerPattern { id, name, category: p.category, organization: p.organization.unwrap_or(NONE) });
         for d in &p.domains {
             // A domain claimed twice keeps its first owner (TrackerDB's `domains` map does too).
-            if seen.insert(d.clone()) {
-                domains.push((hash_bytes(d.as_bytes()), d.clone(), pi as u32));
+            if seen.insert(d.as_str()) {
+                domains.push((hash_bytes(d.as_bytes()), t.add(d), pi as u32));
             }
         }
     }
-    domains.sort();
+    domains.sort_by_key(|d| (d.0, d.1.off));
     t.domain_keys = KeyDir::from_sorted(domains.iter().map(|d| d.0).collect());
     t.domains = domains.into_iter().map(|(_, d, p)| (d, p)).collect();
     t
@@ -184,9 +205,11 @@ fn compile_trackers(db: &TrackerDb) -> Trackers {
 /// Where a filter goes.
 enum Slot {
     Host(u32),
-    Token(Vec<u32>),
+    /// (token hash, where it starts in the pattern or NO_OFFSET)
+    Token(Vec<(u32, u16)>),
     Domain,
-    Gram(u32),
+    /// (key of the 3-gram, its `gram_bit`)
+    Gram(u32, usize),
     Fallback,
 }
 
@@ -197,13 +220,15 @@ struct Item {
     include: Vec<u32>,
     exclude: Vec<u32>,
     external: Option<String>,
+    geometry: Option<(u16, u16)>,
     tracker: u32,
     /// Some `$domain=` entry is an entity (`google.*`).
     entity: bool,
 }
 
 impl Item {
-    fn new(listed: &ListedFilter, tracker: u32, text_off: u32) -> Item {
+    /// `stored` is the text as the arena keeps it (`||` removed when `elided`).
+    fn new(listed: &ListedFilter, tracker: u32, text_off: u32, stored: &str, elided: bool) -> Item {
         let f: &NetworkFilter = &listed.filter;
         let mut flags = 0u16;
         for (on, bit) in [
@@ -217,6 +242,8 @@ impl Item {
             (f.redirect, compiled::REDIRECT),
             (!f.include_domains.is_empty() || !f.exclude_domains.is_empty(), compiled::DOMAINS),
             (tracker != NONE, compiled::TRACKER),
+            (elided, compiled::ELIDED),
+            (!f.regex && !f.pattern.contains(['*', '^']), compiled::PLAIN),
         ] {
             if on {
                 flags |= bit;
@@ -228,40 +255,55 @@ impl Item {
         };
         let include: Vec<u32> = f.include_domains.iter().map(domain_hash).collect();
         let exclude: Vec<u32> = f.exclude_domains.iter().map(domain_hash).collect();
-        let host = host_key(f).map(|(h, _)| h).filter(|h| h.len() <= usize::from(u8::MAX));
+        let host = host_key(f).map(|(h, _)| h);
+        if host.is_some() {
+            flags |= compiled::HOST_KEYED;
+        }
         let pattern = f.pattern.as_str();
-        // The pattern is usually a slice of the text; when not (lower-cased, hosts-file line,
-        // collapsed `**`), it is stored apart.
-        let at = f.text.find(pattern).filter(|&at| at <= usize::from(u8::MAX) && pattern.len() <= usize::from(u16::MAX));
-        let mut filter = CFilter { text: text_off, meta: 0, pat_start: 0, host_len: host.map_or(0, |h| h.len() as u8), pat_len: 0 };
-        let external = match at {
-            Some(at) => {
-                filter.pat_start = at as u8;
-                filter.pat_len = pattern.len() as u16;
-                None
+        // The pattern is a slice of the stored text, where `derive` says (usually), elsewhere in
+        // it (a regex, a `||*` start), or not at all (lower-cased, hosts-file line, `**`).
+        let (start, end) = compiled::derive(stored.as_bytes(), flags);
+        let (mut geometry, mut external) = (None, None);
+        if stored.get(start..end) != Some(pattern) {
+            match stored.find(pattern).filter(|&at| at <= usize::from(u16::MAX) && pattern.len() <= usize::from(u16::MAX)) {
+                Some(at) => {
+                    flags |= compiled::GEOMETRY;
+                    geometry = Some((at as u16, pattern.len() as u16));
+                }
+                None => {
+                    flags |= compiled::EXTERNAL;
+                    external = Some(pattern.to_owned());
+                }
             }
-            None => {
-                flags |= compiled::EXTERNAL;
-                Some(pattern.to_owned())
-            }
-        };
-        filter.meta = CFilter::meta(f.types, f.party, flags);
+        }
+        let filter = CFilter { text: text_off, meta: CFilter::meta(f.types, f.party, flags) };
         let slot = if let Some(h) = host {
             Slot::Host(hash_bytes(h.as_bytes()))
         } else {
-            let tokens: Vec<u32> = if f.regex { regex_tokens(pattern) } else { pattern_tokens(f) }.iter().map(|t| hash_bytes(t.as_bytes())).collect();
+            let tokens: Vec<(u32, u16)> = if f.regex {
+                regex_tokens(pattern).iter().map(|t| (hash_bytes(t.as_bytes()), NO_OFFSET)).collect()
+            } else {
+                // A plain unanchored pattern with no `*` before the token starts where the token
+                // is found, less its offset.
+                let fixed = |at: usize| !f.host_anchor && !f.left_anchor && !pattern[..at].contains('*') && at < usize::from(NO_OFFSET);
+                pattern_tokens(f)
+                    .iter()
+                    .map(|(t, at)| (hash_bytes(t.as_bytes()), if fixed(*at) { *at as u16 } else { NO_OFFSET }))
+                    .collect()
+            };
             if !tokens.is_empty() {
                 Slot::Token(tokens)
             } else if !include.is_empty() {
                 Slot::Domain
             } else if let Some(literal) = required_literal(f) {
-                Slot::Gram(gram_key(rarest_gram(&literal)))
+                let gram = rarest_gram(&literal);
+                Slot::Gram(gram_key(gram), gram_bit(gram))
             } else {
                 Slot::Fallback
             }
         };
         let entity = f.include_domains.iter().chain(&f.exclude_domains).any(|d| d.ends_with(".*"));
-        Item { filter, slot, include, exclude, external, tracker, entity }
+        Item { filter, slot, include, exclude, external, geometry, tracker, entity }
     }
 }
 
@@ -270,7 +312,7 @@ fn assign(engine: &mut Engine, items: Vec<Item>) {
     let mut counts: HashMap<u32, u32> = HashMap::new();
     for item in &items {
         if let Slot::Token(tokens) = &item.slot {
-            for &t in tokens {
+            for &(t, _) in tokens {
                 *counts.entry(t).or_default() += 1;
             }
         }
@@ -279,32 +321,37 @@ fn assign(engine: &mut Engine, items: Vec<Item>) {
     let score = |t: &u32| counts.get(t).copied().unwrap_or(0) + if common.contains(t) { 1 << 20 } else { 0 };
     for kind in 0..2 {
         let mine = |i: &&Item| usize::from(i.filter.has(compiled::EXCEPTION)) == kind;
-        let mut host: Vec<(u32, &Item)> = items.iter().filter(mine).filter_map(|i| if let Slot::Host(h) = i.slot { Some((h, i)) } else { None }).collect();
+        let mut host: Vec<(u32, &Item)> =
+            items.iter().filter(mine).filter_map(|i| if let Slot::Host(h) = i.slot { Some((h, i)) } else { None }).collect();
         host.sort_by_key(|(h, i)| (*h, i.filter.text));
-        let mut token: Vec<(u32, u32, &Item)> = items
+        let mut token: Vec<(u32, u32, u16, &Item)> = items
             .iter()
             .filter(mine)
             .filter_map(|i| match &i.slot {
                 Slot::Token(tokens) => {
-                    let best = *tokens.iter().min_by_key(|t| score(t))?;
-                    Some((best, tokens.iter().fold(0, |m, &t| m | token_bit(t)), i))
+                    let (best, offset) = *tokens.iter().min_by_key(|t| score(&t.0))?;
+                    Some((best, tokens.iter().fold(0, |m, &(t, _)| m | token_bit(t)), offset, i))
                 }
                 _ => None,
             })
             .collect();
-        token.sort_by_key(|(t, _, i)| (*t, i.filter.text));
+        token.sort_by_key(|(t, _, _, i)| (*t, i.filter.text));
         let domain: Vec<&Item> = items.iter().filter(mine).filter(|i| matches!(i.slot, Slot::Domain)).collect();
-        let gram: Vec<(u32, &Item)> = items.iter().filter(mine).filter_map(|i| if let Slot::Gram(k) = i.slot { Some((k, i)) } else { None }).collect();
+        let gram: Vec<(u32, usize, &Item)> =
+            items.iter().filter(mine).filter_map(|i| if let Slot::Gram(k, b) = i.slot { Some((k, b, i)) } else { None }).collect();
         let fallback: Vec<&Item> = items.iter().filter(mine).filter(|i| matches!(i.slot, Slot::Fallback)).collect();
 
-        let mut group = Group::default();
-        group.host = KeyedRun { first: engine.filters.len() as u32, keys: KeyDir::from_sorted(host.iter().map(|h| h.0).collect()) };
+        let mut group = Group {
+            host: KeyedRun { first: engine.filters.len() as u32, keys: KeyDir::from_sorted(host.iter().map(|h| h.0).collect()) },
+            ..Group::default()
+        };
         for (_, item) in &host {
             push(engine, item);
         }
         group.token = KeyedRun { first: engine.filters.len() as u32, keys: KeyDir::from_sorted(token.iter().map(|t| t.0).collect()) };
         group.token_masks = token.iter().map(|t| t.1).collect();
-        for (_, _, item) in &token {
+        group.token_offsets = token.iter().map(|t| t.2).collect();
+        for (_, _, _, item) in &token {
             push(engine, item);
         }
         let mut by_domain: Vec<(u32, u32)> = Vec::new();
@@ -314,15 +361,18 @@ fn assign(engine: &mut Engine, items: Vec<Item>) {
             by_domain.extend(item.include.iter().filter(|d| seen.insert(**d)).map(|&d| (d, id)));
         }
         by_domain.sort_unstable();
-        group.domain = DomainIndex { keys: KeyDir::from_sorted(by_domain.iter().map(|d| d.0).collect()), ids: by_domain.iter().map(|d| d.1).collect() };
-        let mut by_gram: Vec<(u32, u32)> = gram.iter().map(|(k, item)| (*k, push(engine, item))).collect();
+        group.domain = DomainIndex {
+            keys: KeyDir::from_sorted(by_domain.iter().map(|d| d.0).collect()),
+            ids: by_domain.iter().map(|d| d.1).collect(),
+        };
+        let mut by_gram: Vec<(u32, u32)> = gram.iter().map(|(k, _, item)| (*k, push(engine, item))).collect();
         by_gram.sort_unstable();
         group.gram_bits = vec![0; 1 << 10];
-        for &(k, _) in &by_gram {
-            let bit = (k >> 16) as usize;
+        for &(_, bit, _) in &gram {
             group.gram_bits[bit >> 6] |= 1 << (bit & 63);
         }
-        group.gram = DomainIndex { keys: KeyDir::from_sorted(by_gram.iter().map(|d| d.0).collect()), ids: by_gram.iter().map(|d| d.1).collect() };
+        group.gram =
+            DomainIndex { keys: KeyDir::from_sorted(by_gram.iter().map(|d| d.0).collect()), ids: by_gram.iter().map(|d| d.1).collect() };
         group.fallback = (engine.filters.len() as u32, fallback.len() as u32);
         for item in &fallback {
             push(engine, item);
@@ -342,6 +392,9 @@ fn push(engine: &mut Engine, item: &Item) -> u32 {
         let cap = |n: usize| n.min(usize::from(u16::MAX)) as u16;
         engine.domain_refs.push(DomainRef { id, start, include: cap(item.include.len()), exclude: cap(item.exclude.len()) });
     }
+    if let Some((start, len)) = item.geometry {
+        engine.geometry.push((id, start, len));
+    }
     if let Some(p) = &item.external {
         engine.externals.push((id, engine.ext_arena.len() as u32, p.len() as u32));
         engine.ext_arena.push_str(p);
@@ -357,7 +410,6 @@ fn push(engine: &mut Engine, item: &Item) -> u32 {
     engine.filters.push(f);
     id
 }
-
 
 /// The 3-gram of a literal least likely to occur in URLs (fewest common URL characters).
 fn rarest_gram(literal: &[u8]) -> &[u8] {

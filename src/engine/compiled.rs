@@ -1,6 +1,7 @@
-//! A compiled filter: 12 bytes, its pattern a slice of its own text in the arena, and the check
-//! that decides whether it matches a prepared request (cheap tests first: type, party, domains,
-//! then the pattern).
+//! A compiled filter: 8 bytes — where its text starts in the arena, and its types, party and
+//! flags. Its pattern is a slice of its own text, found by [`derive`]; the few filters where that
+//! rule does not hold have a side-table entry. Then the check that decides whether it matches a
+//! prepared request (cheap tests first: type, party, domains, then the pattern).
 
 use regex::RegexBuilder;
 
@@ -23,21 +24,23 @@ pub(crate) const DOMAINS: u16 = 1 << 8;
 pub(crate) const EXTERNAL: u16 = 1 << 9;
 /// Comes from a TrackerDB pattern (see `Engine::tracker_filters`).
 pub(crate) const TRACKER: u16 = 1 << 10;
-pub(crate) const ALL_FLAGS: u16 = (1 << 11) - 1;
+/// Found by its host (`||host^…`): the pattern starts with the host.
+pub(crate) const HOST_KEYED: u16 = 1 << 11;
+/// Pattern is a slice of the text, but not where [`derive`] puts it (see `Engine::geometry`).
+pub(crate) const GEOMETRY: u16 = 1 << 12;
+/// The arena keeps the text without its leading `||` (restored when the text is shown).
+pub(crate) const ELIDED: u16 = 1 << 13;
+/// The pattern has no `*` and no `^`: a plain string comparison decides it.
+pub(crate) const PLAIN: u16 = 1 << 14;
+pub(crate) const ALL_FLAGS: u16 = (1 << 15) - 1;
 
-/// A compiled filter (12 bytes, also in a snapshot).
-///
-/// For a host-keyed filter (`||host^…`) the pattern is `host` + the rest, `host_len` long.
+/// A compiled filter (8 bytes, also in a snapshot).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CFilter {
-    /// Arena offset of the filter's text (up to the next `\n`).
+    /// Arena offset of the filter's stored text (up to the next `\n`).
     pub text: u32,
     /// Allowed types (bits 0–11), party (12–15), flags (16–31).
     pub meta: u32,
-    /// Where the pattern starts within the text.
-    pub pat_start: u8,
-    pub host_len: u8,
-    pub pat_len: u16,
 }
 
 impl CFilter {
@@ -62,26 +65,59 @@ impl CFilter {
     }
 }
 
+/// Where the pattern sits in a stored line (`line` runs from the filter's text to the end of the
+/// arena): after `@@`, after a `|` anchor (a `||` is elided from the arena), up to the options'
+/// `$` or the end of the line, less a right-anchor `|`.
+#[inline]
+pub(crate) fn derive(line: &[u8], flags: u16) -> (usize, usize) {
+    let start = derive_start(flags).min(line.len());
+    let mut end = start + memchr::memchr2(b'$', b'\n', &line[start..]).unwrap_or(line.len() - start);
+    if flags & RIGHT_ANCHOR != 0 && end > start {
+        end -= 1;
+    }
+    (start, end)
+}
+
+/// Where [`derive`] starts the pattern: after `@@` and a `|` anchor.
+#[inline]
+fn derive_start(flags: u16) -> usize {
+    let bang = if flags & EXCEPTION != 0 { 2 } else { 0 };
+    bang + usize::from(flags & ELIDED == 0 && flags & LEFT_ANCHOR != 0)
+}
+
+/// Bytes a host is made of (what ends the host of a host-keyed pattern).
+#[inline]
+pub(crate) fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')
+}
+
 impl Engine {
     /// The filter's pattern (for host-keyed filters: host then rest; for regexes: the source).
     #[inline]
     pub(crate) fn pattern(&self, id: u32, f: &CFilter) -> &str {
+        let text = f.text as usize;
         if f.has(EXTERNAL) {
-            return match self.externals.binary_search_by_key(&id, |e| e.0) {
-                Ok(i) => {
-                    let (_, off, len) = self.externals[i];
-                    &self.ext_arena[off as usize..(off + len) as usize]
-                }
-                Err(_) => "",
-            };
+            if let Ok(i) = self.externals.binary_search_by_key(&id, |e| e.0) {
+                let (_, off, len) = self.externals[i];
+                return &self.ext_arena[off as usize..(off + len) as usize];
+            }
+            return "";
         }
-        let start = f.text as usize + usize::from(f.pat_start);
-        &self.arena[start..start + usize::from(f.pat_len)]
+        if f.has(GEOMETRY) {
+            if let Ok(i) = self.geometry.binary_search_by_key(&id, |g| g.0) {
+                let (_, start, len) = self.geometry[i];
+                let start = text + usize::from(start);
+                return &self.arena[start..start + usize::from(len)];
+            }
+            return "";
+        }
+        let (start, end) = derive(&self.arena.as_bytes()[text..], f.flags());
+        &self.arena[text + start..text + end]
     }
 
-    /// Whether filter `id` matches `req`.
+    /// Type, party and `$domain=`: everything but the pattern.
     #[inline]
-    pub(crate) fn check(&self, id: u32, f: &CFilter, req: &Request) -> bool {
+    pub(crate) fn check_options(&self, id: u32, f: &CFilter, req: &Request) -> bool {
         if f.types() & req.rtype.bit() == 0 {
             return false;
         }
@@ -94,10 +130,61 @@ impl Engine {
         {
             return false;
         }
-        if f.has(DOMAINS) && !self.domains_allow(id, req) {
+        !f.has(DOMAINS) || self.domains_allow(id, req)
+    }
+
+    /// Whether filter `id` matches `req`.
+    #[inline]
+    pub(crate) fn check(&self, id: u32, f: &CFilter, req: &Request) -> bool {
+        self.check_options(id, f, req) && self.check_pattern(id, f, req)
+    }
+
+    /// Whether host-keyed filter `id`, found under the request host's suffix starting at
+    /// `suffix` (an offset in the host), matches.
+    #[inline]
+    pub(crate) fn check_host_keyed(&self, id: u32, f: &CFilter, req: &Request, suffix: usize) -> bool {
+        let Some(parts) = req.parts else { return false };
+        if !self.check_options(id, f, req) {
             return false;
         }
-        self.check_pattern(id, f, req)
+        let host = &req.lower.as_bytes()[parts.host_start + suffix..parts.host_end];
+        let url = if f.has(MATCH_CASE) { req.url } else { &req.lower };
+        let rest = if f.has(EXTERNAL | GEOMETRY) {
+            let pat = self.pattern(id, f).as_bytes();
+            if !pat.starts_with(host) || pat.get(host.len()).is_some_and(|&b| is_host_byte(b)) {
+                return false;
+            }
+            &pat[host.len()..]
+        } else {
+            // The usual case, without a scan of the whole text: host, then the rest up to `$`.
+            let line = &self.arena.as_bytes()[f.text as usize..];
+            let start = derive_start(f.flags());
+            let Some(after) = line.get(start..).filter(|l| l.starts_with(host)).map(|l| &l[host.len()..]) else { return false };
+            if after.first().is_some_and(|&b| is_host_byte(b)) {
+                return false;
+            }
+            let mut end = after.iter().position(|&b| b == b'$' || b == b'\n').unwrap_or(after.len());
+            if f.has(RIGHT_ANCHOR) && end > 0 {
+                end -= 1;
+            }
+            &after[..end]
+        };
+        pattern::matches(url.as_bytes(), rest, Start::At(parts.host_end), f.has(RIGHT_ANCHOR))
+    }
+
+    /// Whether plain filter `id` matches with its pattern starting at `at` in the URL.
+    #[inline]
+    pub(crate) fn check_at(&self, id: u32, f: &CFilter, req: &Request, at: usize) -> bool {
+        if !self.check_options(id, f, req) {
+            return false;
+        }
+        let url = if f.has(MATCH_CASE) { req.url } else { &req.lower };
+        let pat = self.pattern(id, f).as_bytes();
+        if f.has(PLAIN) {
+            let hay = url.as_bytes();
+            return hay.get(at..).is_some_and(|h| h.starts_with(pat)) && (!f.has(RIGHT_ANCHOR) || at + pat.len() == hay.len());
+        }
+        pattern::matches(url.as_bytes(), pat, Start::At(at), f.has(RIGHT_ANCHOR))
     }
 
     fn domains_allow(&self, id: u32, req: &Request) -> bool {
@@ -125,13 +212,14 @@ impl Engine {
             return self.regex_matches(id, f, pat, url);
         }
         let right = f.has(RIGHT_ANCHOR);
-        if f.host_len != 0 {
-            let (fhost, rest) = pat.as_bytes().split_at(usize::from(f.host_len));
+        let pat = pat.as_bytes();
+        if f.has(HOST_KEYED) {
+            let host_len = pat.iter().position(|&b| !is_host_byte(b)).unwrap_or(pat.len());
+            let (fhost, rest) = pat.split_at(host_len);
             let host = &req.lower.as_bytes()[parts.host_start..parts.host_end];
             let under = host.len() > fhost.len() && host.ends_with(fhost) && host[host.len() - fhost.len() - 1] == b'.';
             return (host == fhost || under) && pattern::matches(hay, rest, Start::At(parts.host_end), right);
         }
-        let pat = pat.as_bytes();
         if f.has(HOST_ANCHOR) {
             if pattern::matches(hay, pat, Start::At(parts.host_start), right) {
                 return true;
@@ -139,13 +227,17 @@ impl Engine {
             let host = &hay[parts.host_start..parts.host_end];
             return memchr::memchr_iter(b'.', host).any(|i| pattern::matches(hay, pat, Start::At(parts.host_start + i + 1), right));
         }
+        if f.has(PLAIN) && !f.has(LEFT_ANCHOR | RIGHT_ANCHOR) {
+            return memchr::memmem::find(hay, pat).is_some();
+        }
         let start = if f.has(LEFT_ANCHOR) { Start::At(0) } else { Start::Anywhere };
         pattern::matches(hay, pat, start, right)
     }
 
     fn regex_matches(&self, id: u32, f: &CFilter, source: &str, url: &str) -> bool {
         let Ok(slot) = self.regex_ids.binary_search(&id) else { return false };
-        let re = self.regexes[slot].get_or_init(|| RegexBuilder::new(source).case_insensitive(!f.has(MATCH_CASE)).size_limit(1 << 22).build().ok());
+        let re = self.regexes[slot]
+            .get_or_init(|| RegexBuilder::new(source).case_insensitive(!f.has(MATCH_CASE)).size_limit(1 << 22).build().ok());
         re.as_ref().is_some_and(|re| re.is_match(url))
     }
 }

@@ -62,7 +62,7 @@ pub struct Classification {
 /// A filter, cited.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FilterInfo<'a> {
-    pub text: &'a str,
+    pub text: std::borrow::Cow<'a, str>,
     pub list: &'a str,
     pub line: u32,
     /// The list section it sits in (`easyprivacy/easyprivacy_general.txt`), if any.
@@ -72,10 +72,11 @@ pub struct FilterInfo<'a> {
 impl Engine {
     /// The text, list and line of a filter.
     pub fn filter_info(&self, id: FilterId) -> Option<FilterInfo<'_>> {
-        let off = self.filters.get(id as usize)?.text;
+        let f = self.filters.get(id as usize)?;
+        let off = f.text;
         let list = &self.lists[self.list_of(off)?];
         let section = list.sections.partition_point(|s| s.0 <= off).checked_sub(1).map(|i| list.sections[i].1.as_str());
-        Some(FilterInfo { text: self.text_at(off), list: &list.name, line: self.line_of(off)?, section })
+        Some(FilterInfo { text: self.filter_text(f), list: &list.name, line: self.line_of(off)?, section })
     }
 
     /// Resolves a tracker reference.
@@ -83,15 +84,21 @@ impl Engine {
         let t = &self.trackers;
         let pattern = |p: u32, source| {
             let p = t.patterns.get(p as usize)?;
-            let organization = if p.organization == NONE { p.name.clone() } else { t.organizations.get(p.organization as usize)?.1.clone() };
-            Some(Attribution { organization, category: t.categories.get(usize::from(p.category)).map(|c| c.0.clone()), pattern: Some(p.name.clone()), source })
+            let organization = if p.organization == NONE { p.name } else { t.organizations.get(p.organization as usize)?.1 };
+            let category = t.categories.get(usize::from(p.category)).map(|c| t.s(c.0).to_owned());
+            Some(Attribution { organization: t.s(organization).to_owned(), category, pattern: Some(t.s(p.name).to_owned()), source })
         };
         match tracker {
             TrackerRef::PatternByFilter(p) => pattern(p, AttributionSource::TrackerdbFilter),
             TrackerRef::PatternByDomain(p) => pattern(p, AttributionSource::TrackerdbDomain),
             TrackerRef::Vendor(v) => {
                 let v = t.vendors.get(v as usize)?;
-                Some(Attribution { organization: v.organization.clone(), category: Some(v.category.clone()), pattern: None, source: AttributionSource::ListSection })
+                Some(Attribution {
+                    organization: v.organization.clone(),
+                    category: Some(v.category.clone()),
+                    pattern: None,
+                    source: AttributionSource::ListSection,
+                })
             }
         }
     }
@@ -115,10 +122,10 @@ impl Engine {
             url: url.to_owned(),
             rtype: rtype.as_str(),
             matched: v.matched,
-            filter: filter.as_ref().map(|f| f.text.to_owned()),
+            filter: filter.as_ref().map(|f| f.text.to_string()),
             list: filter.as_ref().map(|f| f.list.to_owned()),
             line: filter.as_ref().map(|f| f.line),
-            exception: exception.as_ref().map(|f| f.text.to_owned()),
+            exception: exception.as_ref().map(|f| f.text.to_string()),
             exception_list: exception.as_ref().map(|f| f.list.to_owned()),
             exception_line: exception.as_ref().map(|f| f.line),
             important: v.important,

@@ -6,7 +6,7 @@
 
 use super::compiled::{CFilter, IMPORTANT, TRACKER};
 use super::{Engine, Group, TrackerRef, Verdict, NONE};
-use crate::hash::{hash_bytes, Hasher};
+use crate::hash::hash_bytes;
 use crate::request::Request;
 
 /// Length of the literals the n-gram index keys filters by.
@@ -16,6 +16,21 @@ pub(crate) const GRAM: usize = 3;
 #[inline]
 pub(crate) fn gram_key(b: &[u8]) -> u32 {
     ((u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2])).wrapping_mul(0x9e37_79b1) | 1
+}
+
+/// The bit of a group's `gram_bits` a 3-gram's first two bytes select.
+#[inline]
+pub(crate) fn gram_bit(b: &[u8]) -> usize {
+    (usize::from(b[0]) << 8) | usize::from(b[1])
+}
+
+/// `token_offsets` entry of a filter whose match start the token does not fix.
+pub(crate) const NO_OFFSET: u16 = u16::MAX;
+
+/// Token bytes: what URLs and patterns are cut into tokens by.
+#[inline]
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'%'
 }
 
 /// The bit a token contributes to a token mask.
@@ -29,16 +44,28 @@ struct Prepared {
     /// (hash, start offset within the host) of each label suffix, longest first.
     suffixes: [(u32, u16); 16],
     n_suffixes: usize,
-    tokens: [u32; 96],
+    /// (hash, position in the URL) of each token.
+    tokens: [(u32, u32); 96],
     n_tokens: usize,
     /// Tokens past the first 96 (long URLs).
-    more_tokens: Vec<u32>,
+    more_tokens: Vec<(u32, u32)>,
     url_mask: u32,
+    /// The URL has non-ASCII characters, which a case-insensitive regex may fold onto ASCII
+    /// letters (`K` KELVIN SIGN matches `k`): token indexes cannot vouch for regexes then.
+    non_ascii: bool,
 }
 
 impl Prepared {
     fn new(req: &Request) -> Prepared {
-        let mut p = Prepared { suffixes: [(0, 0); 16], n_suffixes: 0, tokens: [0; 96], n_tokens: 0, more_tokens: Vec::new(), url_mask: 0 };
+        let mut p = Prepared {
+            suffixes: [(0, 0); 16],
+            n_suffixes: 0,
+            tokens: [(0, 0); 96],
+            n_tokens: 0,
+            more_tokens: Vec::new(),
+            url_mask: 0,
+            non_ascii: !req.lower.is_ascii(),
+        };
         if let Some(host) = req.host() {
             let bytes = host.as_bytes();
             let mut starts = [0u16; 16];
@@ -58,34 +85,30 @@ impl Prepared {
             }
             p.n_suffixes = n;
         }
-        let mut h = Hasher::new();
-        let mut in_token = false;
-        let push = |p: &mut Prepared, t: u32| {
-            p.url_mask |= token_bit(t);
+        let url = req.lower.as_bytes();
+        let mut i = 0;
+        while i < url.len() {
+            if !is_token_byte(url[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < url.len() && is_token_byte(url[i]) {
+                i += 1;
+            }
+            let t = (hash_bytes(&url[start..i]), start as u32);
+            p.url_mask |= token_bit(t.0);
             if p.n_tokens < p.tokens.len() {
                 p.tokens[p.n_tokens] = t;
                 p.n_tokens += 1;
             } else {
                 p.more_tokens.push(t);
             }
-        };
-        for &b in req.lower.as_bytes() {
-            if b.is_ascii_alphanumeric() || b == b'%' {
-                h.push(b);
-                in_token = true;
-            } else if in_token {
-                push(&mut p, h.finish());
-                h = Hasher::new();
-                in_token = false;
-            }
-        }
-        if in_token {
-            push(&mut p, h.finish());
         }
         p
     }
 
-    fn tokens(&self) -> impl Iterator<Item = u32> + '_ {
+    fn tokens(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         self.tokens[..self.n_tokens].iter().chain(&self.more_tokens).copied()
     }
 }
@@ -93,7 +116,8 @@ impl Prepared {
 impl Engine {
     /// Classifies a prepared request.
     pub fn classify_request(&self, req: &Request) -> Verdict {
-        let mut verdict = Verdict { matched: false, important: false, third_party: req.third_party, filter: None, exception: None, tracker: None };
+        let mut verdict =
+            Verdict { matched: false, important: false, third_party: req.third_party, filter: None, exception: None, tracker: None };
         let prepared = Prepared::new(req);
         if !req.is_supported() {
             verdict.tracker = self.tracker_by_domain(req, &prepared);
@@ -132,7 +156,9 @@ impl Engine {
         }
         verdict.tracker = match tracker {
             Some((_, pattern)) => Some(TrackerRef::PatternByFilter(pattern)),
-            None => self.tracker_by_domain(req, &prepared).or_else(|| verdict.filter.and_then(|id| self.vendor_of(id)).map(TrackerRef::Vendor)),
+            None => {
+                self.tracker_by_domain(req, &prepared).or_else(|| verdict.filter.and_then(|id| self.vendor_of(id)).map(TrackerRef::Vendor))
+            }
         };
         verdict
     }
@@ -140,37 +166,50 @@ impl Engine {
     /// Calls `on_match` for every filter of `g` that matches `req`.
     #[inline]
     fn visit(&self, g: &Group, req: &Request, p: &Prepared, mut on_match: impl FnMut(u32, &CFilter)) {
+        if !g.host.keys.is_empty() {
+            for &(h, suffix) in &p.suffixes[..p.n_suffixes] {
+                let (lo, hi) = g.host.keys.find(h);
+                for i in lo..hi {
+                    let id = g.host.first + i as u32;
+                    let f = &self.filters[id as usize];
+                    if self.check_host_keyed(id, f, req, usize::from(suffix)) {
+                        on_match(id, f);
+                    }
+                }
+            }
+        }
+        if !g.token.keys.is_empty() {
+            for (t, pos) in p.tokens() {
+                let (lo, hi) = g.token.keys.find(t);
+                for i in lo..hi {
+                    if g.token_masks[i] & !p.url_mask != 0 {
+                        continue;
+                    }
+                    let id = g.token.first + i as u32;
+                    let f = &self.filters[id as usize];
+                    // Where the token sits in the pattern, when that fixes where the match starts.
+                    let matched = match g.token_offsets[i] {
+                        NO_OFFSET => self.check(id, f, req),
+                        off => pos >= u32::from(off) && self.check_at(id, f, req, (pos - u32::from(off)) as usize),
+                    };
+                    if matched {
+                        on_match(id, f);
+                    }
+                }
+            }
+        }
         let mut test = |id: u32| {
             let f = &self.filters[id as usize];
             if self.check(id, f, req) {
                 on_match(id, f);
             }
         };
-        if !g.host.keys.is_empty() {
-            for &(h, _) in &p.suffixes[..p.n_suffixes] {
-                let (lo, hi) = g.host.keys.find(h);
-                for i in lo..hi {
-                    test(g.host.first + i as u32);
-                }
-            }
-        }
-        if !g.token.keys.is_empty() {
-            for t in p.tokens() {
-                let (lo, hi) = g.token.keys.find(t);
-                for i in lo..hi {
-                    if g.token_masks[i] & !p.url_mask == 0 {
-                        test(g.token.first + i as u32);
-                    }
-                }
-            }
-        }
         if !g.gram.keys.is_empty() {
             let url = req.lower.as_bytes();
             for i in 0..url.len().saturating_sub(GRAM - 1) {
-                let key = gram_key(&url[i..]);
-                let bit = (key >> 16) as usize;
+                let bit = gram_bit(&url[i..]);
                 if g.gram_bits[bit >> 6] & (1 << (bit & 63)) != 0 {
-                    let (lo, hi) = g.gram.keys.find(key);
+                    let (lo, hi) = g.gram.keys.find(gram_key(&url[i..]));
                     for &id in &g.gram.ids[lo..hi] {
                         test(id);
                     }
@@ -188,6 +227,14 @@ impl Engine {
         for id in g.fallback.0..g.fallback.0 + g.fallback.1 {
             test(id);
         }
+        if p.non_ascii {
+            let exception = std::ptr::eq(g, &self.groups[1]);
+            for &id in &self.regex_ids {
+                if self.filters[id as usize].has(super::compiled::EXCEPTION) == exception {
+                    test(id);
+                }
+            }
+        }
     }
 
     /// The TrackerDB pattern owning the request host or its closest parent domain.
@@ -197,7 +244,7 @@ impl Engine {
         for &(h, start) in &p.suffixes[..p.n_suffixes] {
             let (lo, hi) = t.domain_keys.find(h);
             for (domain, pattern) in &t.domains[lo..hi] {
-                if domain.as_str() == &host[usize::from(start)..] {
+                if t.s(*domain) == &host[usize::from(start)..] {
                     return Some(TrackerRef::PatternByDomain(*pattern));
                 }
             }
@@ -228,10 +275,15 @@ impl Engine {
         Some((k * super::LINE_MARK + 1 + between) as u32)
     }
 
-    /// The text of the filter starting at arena offset `off`.
-    pub(crate) fn text_at(&self, off: u32) -> &str {
-        let rest = &self.arena[off as usize..];
-        &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())]
+    /// The text of a filter as written in its list.
+    pub(crate) fn filter_text(&self, f: &CFilter) -> std::borrow::Cow<'_, str> {
+        let rest = &self.arena[f.text as usize..];
+        let stored = &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())];
+        if f.has(super::compiled::ELIDED) {
+            let bang = if f.has(super::compiled::EXCEPTION) { 2 } else { 0 };
+            std::borrow::Cow::Owned(format!("{}||{}", &stored[..bang], &stored[bang..]))
+        } else {
+            std::borrow::Cow::Borrowed(stored)
+        }
     }
 }
-

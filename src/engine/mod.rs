@@ -5,7 +5,7 @@
 //! Layout, chosen so that the snapshot loads as a copy and stays smaller than the lists:
 //! - **arena**: the filters' texts, one line per line of their list (an empty line for a comment
 //!   or a skipped line), so a filter's list, line number and section follow from its offset;
-//! - **filters**: 12-byte records ([`CFilter`]) whose pattern is a slice of their own text;
+//! - **filters**: 8-byte records ([`CFilter`]) whose pattern is a slice of their own text;
 //! - **groups**: blocking and exception filters, each ordered by the index that finds them —
 //!   by request host suffix (`||host^…`, 84 % of EasyPrivacy), by the filter's rarest URL token,
 //!   by the page's domain (`$domain=` rules with no token), by a 3-byte literal they contain, and
@@ -77,10 +77,15 @@ pub(crate) struct Group {
     pub token: KeyedRun,
     /// One mask per token-run filter: a bit per complete token it needs (see `token_bit`).
     pub token_masks: Vec<u32>,
+    /// One per token-run filter: where its key token starts in its pattern, when nothing before
+    /// it can stretch (no `*`, no anchor), so a match must start that far before the URL's token;
+    /// `NO_OFFSET` otherwise.
+    pub token_offsets: Vec<u16>,
     pub domain: DomainIndex,
     /// Filters with no complete token, found by a 3-byte literal they contain (see `lookup`).
     pub gram: DomainIndex,
-    /// Bit `key >> 16` is set for each key of `gram`: most URL 3-grams are rejected here.
+    /// A bit per first two bytes of each 3-gram of `gram` (see `gram_bit`): most positions of a
+    /// URL are rejected here.
     pub gram_bits: Vec<u64>,
     /// Ids `fallback.0 .. fallback.0 + fallback.1`, checked for every request.
     pub fallback: (u32, u32),
@@ -93,26 +98,58 @@ pub(crate) struct Vendor {
     pub category: String,
 }
 
+/// A string in `Trackers::arena`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Str {
+    pub off: u32,
+    pub len: u32,
+}
+
 /// A TrackerDB pattern as the engine keeps it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct TrackerPattern {
-    pub id: String,
-    pub name: String,
+    pub id: Str,
+    pub name: Str,
     pub category: u16,
     pub organization: u32,
 }
 
-/// Attribution data: TrackerDB (possibly empty) and list-section vendors.
+/// Attribution data: TrackerDB (possibly empty) and list-section vendors. TrackerDB's strings
+/// live in one arena (thousands of small strings would cost more in headers than in text).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Trackers {
     pub version: String,
-    pub categories: Vec<(String, String)>,
-    pub organizations: Vec<(String, String)>,
+    pub arena: String,
+    /// (id, name)
+    pub categories: Vec<(Str, Str)>,
+    /// (id, name)
+    pub organizations: Vec<(Str, Str)>,
     pub patterns: Vec<TrackerPattern>,
     /// (domain, pattern) sorted by the domain's hash, found through `domain_keys`.
-    pub domains: Vec<(String, u32)>,
+    pub domains: Vec<(Str, u32)>,
     pub domain_keys: KeyDir,
     pub vendors: Vec<Vendor>,
+}
+
+impl Trackers {
+    /// A string of the arena (empty if out of range, which a validated snapshot excludes).
+    #[inline]
+    pub fn s(&self, s: Str) -> &str {
+        self.arena.get(s.off as usize..(s.off + s.len) as usize).unwrap_or("")
+    }
+
+    /// Appends a string, or finds it already there (names repeat: a pattern is often named
+    /// like its organisation).
+    pub fn add(&mut self, s: &str) -> Str {
+        let off = match memchr::memmem::find(self.arena.as_bytes(), s.as_bytes()) {
+            Some(at) if self.arena.is_char_boundary(at) && self.arena.is_char_boundary(at + s.len()) => at,
+            _ => {
+                self.arena.push_str(s);
+                self.arena.len() - s.len()
+            }
+        };
+        Str { off: off as u32, len: s.len() as u32 }
+    }
 }
 
 /// `$domain=` of one filter: hashes `start .. start + include + exclude` of `domain_hashes`.
@@ -140,6 +177,9 @@ pub struct Engine {
     /// sorted by id.
     pub(crate) externals: Vec<(u32, u32, u32)>,
     pub(crate) ext_arena: String,
+    /// Patterns that are a slice of their text but not where `compiled::derive` puts them:
+    /// (id, start within the text, length), sorted by id.
+    pub(crate) geometry: Vec<(u32, u16, u16)>,
     /// Regex filter ids, sorted; slot `i` of `regexes` compiles filter `regex_ids[i]` on first use.
     pub(crate) regex_ids: Vec<u32>,
     pub(crate) regexes: Vec<OnceLock<Option<Regex>>>,

@@ -1,13 +1,13 @@
 //! The engine's binary snapshot: what the extension ships instead of raw lists.
 //!
 //! Layout (all integers little-endian; `str` = u32 byte length + UTF-8; `vec<T>` = u32 count +
-//! items; `keydir` = vec<u32> keys, vec<u32> directory, u32 bits), documented field by field in
+//! items; `keydir` = vec<u32> keys, vec<u32> directory, u32 bits, vec<u64> bloom), documented in
 //! `docs/snapshot-format.md`:
 //!
 //! ```text
 //! header   magic "TLEDGER\0" (8) | version u32 | payload length u64 | checksum u64
-//! payload  arena str | lists | filters vec<12-byte record> | 2 × group | domain refs |
-//!          domain hashes | has-entities u8 | externals + ext arena | regex ids |
+//! payload  arena str | lists | filters vec<8-byte record> | 2 × group | domain refs |
+//!          domain hashes | has-entities u8 | externals + ext arena | geometry | regex ids |
 //!          tracker filters | trackers
 //! ```
 //!
@@ -24,7 +24,7 @@ use crate::hash::KeyDir;
 
 pub const MAGIC: &[u8; 8] = b"TLEDGER\0";
 /// Bump on any layout change; older snapshots are then refused with [`SnapshotError::Version`].
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 7;
 const HEADER: usize = 8 + 4 + 8 + 8;
 
 /// Why a snapshot was refused.
@@ -94,6 +94,10 @@ impl W {
         self.vec(&k.keys);
         self.vec(&k.dir);
         self.u32(k.bits);
+        self.len(k.bloom.len());
+        for &b in &k.bloom {
+            self.0.extend_from_slice(&b.to_le_bytes());
+        }
     }
 }
 
@@ -114,10 +118,6 @@ impl<'a> R<'a> {
     }
     fn u8(&mut self) -> Res<u8> {
         Ok(self.take(1)?[0])
-    }
-    fn u16(&mut self) -> Res<u16> {
-        let s = self.take(2)?;
-        Ok(u16::from_le_bytes([s[0], s[1]]))
     }
     fn u32(&mut self) -> Res<u32> {
         let s = self.take(4)?;
@@ -147,7 +147,8 @@ impl<'a> R<'a> {
     }
     fn keydir(&mut self) -> Res<KeyDir> {
         let (keys, dir, bits) = (self.vec()?, self.vec()?, self.u32()?);
-        let k = KeyDir { keys, dir, bits };
+        let bloom = self.records(8, le64)?;
+        let k = KeyDir { keys, dir, bits, bloom };
         if k.validate() {
             Ok(k)
         } else {
@@ -163,6 +164,10 @@ impl<'a> R<'a> {
 
 fn le32(b: &[u8]) -> u32 {
     u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn le64(b: &[u8]) -> u64 {
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
 }
 
 fn le16(b: &[u8]) -> u16 {
@@ -192,9 +197,6 @@ impl Engine {
         for f in &self.filters {
             w.u32(f.text);
             w.u32(f.meta);
-            w.u8(f.pat_start);
-            w.u8(f.host_len);
-            w.u16(f.pat_len);
         }
         for g in &self.groups {
             for run in [&g.host, &g.token] {
@@ -202,6 +204,10 @@ impl Engine {
                 w.keydir(&run.keys);
             }
             w.vec(&g.token_masks);
+            w.len(g.token_offsets.len());
+            for &o in &g.token_offsets {
+                w.u16(o);
+            }
             for ix in [&g.domain, &g.gram] {
                 w.keydir(&ix.keys);
                 w.vec(&ix.ids);
@@ -229,6 +235,12 @@ impl Engine {
             w.u32(len);
         }
         w.str(&self.ext_arena);
+        w.len(self.geometry.len());
+        for &(id, start, len) in &self.geometry {
+            w.u32(id);
+            w.u16(start);
+            w.u16(len);
+        }
         w.vec(&self.regex_ids);
         w.len(self.tracker_filters.len());
         for &(id, p) in &self.tracker_filters {
@@ -237,27 +249,29 @@ impl Engine {
         }
         let t = &self.trackers;
         w.str(&t.version);
-        w.len(t.categories.len());
-        for (id, name) in &t.categories {
-            w.str(id);
-            w.str(name);
-        }
-        w.len(t.organizations.len());
-        for (id, name) in &t.organizations {
-            w.str(id);
-            w.str(name);
+        w.str(&t.arena);
+        let str2 = |w: &mut W, s: super::Str| {
+            w.u32(s.off);
+            w.u32(s.len);
+        };
+        for pairs in [&t.categories, &t.organizations] {
+            w.len(pairs.len());
+            for &(a, b) in pairs.iter() {
+                str2(&mut w, a);
+                str2(&mut w, b);
+            }
         }
         w.len(t.patterns.len());
         for p in &t.patterns {
-            w.str(&p.id);
-            w.str(&p.name);
+            str2(&mut w, p.id);
+            str2(&mut w, p.name);
             w.u16(p.category);
             w.u32(p.organization);
         }
         w.len(t.domains.len());
-        for (d, p) in &t.domains {
-            w.str(d);
-            w.u32(*p);
+        for &(d, p) in &t.domains {
+            str2(&mut w, d);
+            w.u32(p);
         }
         w.keydir(&t.domain_keys);
         w.len(t.vendors.len());
@@ -307,38 +321,36 @@ impl Engine {
             }
             e.lists.push(ListInfo { name, title, version, start, line_marks, sections });
         }
-        e.filters = r.records(12, |b| CFilter { text: le32(b), meta: le32(&b[4..]), pat_start: b[8], host_len: b[9], pat_len: le16(&b[10..]) })?;
+        e.filters = r.records(8, |b| CFilter { text: le32(b), meta: le32(&b[4..]) })?;
         for g in &mut e.groups {
             g.host = KeyedRun { first: r.u32()?, keys: r.keydir()? };
             g.token = KeyedRun { first: r.u32()?, keys: r.keydir()? };
             g.token_masks = r.vec()?;
+            g.token_offsets = r.records(2, le16)?;
             g.domain = DomainIndex { keys: r.keydir()?, ids: r.vec()? };
             g.gram = DomainIndex { keys: r.keydir()?, ids: r.vec()? };
-            g.gram_bits = r.records(8, |b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))?;
+            g.gram_bits = r.records(8, le64)?;
             g.fallback = (r.u32()?, r.u32()?);
         }
-        e.domain_refs = r.records(12, |b| DomainRef { id: le32(b), start: le32(&b[4..]), include: le16(&b[8..]), exclude: le16(&b[10..]) })?;
+        e.domain_refs =
+            r.records(12, |b| DomainRef { id: le32(b), start: le32(&b[4..]), include: le16(&b[8..]), exclude: le16(&b[10..]) })?;
         e.domain_hashes = r.vec()?;
         e.has_entities = r.u8()? != 0;
         e.externals = r.records(12, |b| (le32(b), le32(&b[4..]), le32(&b[8..])))?;
         e.ext_arena = r.str()?;
+        e.geometry = r.records(8, |b| (le32(b), le16(&b[4..]), le16(&b[6..])))?;
         e.regex_ids = r.vec()?;
         e.regexes = (0..e.regex_ids.len()).map(|_| OnceLock::new()).collect();
         e.tracker_filters = r.records(8, |b| (le32(b), le32(&b[4..])))?;
         let t = &mut e.trackers;
         t.version = r.str()?;
-        for _ in 0..r.count(8)? {
-            t.categories.push((r.str()?, r.str()?));
-        }
-        for _ in 0..r.count(8)? {
-            t.organizations.push((r.str()?, r.str()?));
-        }
-        for _ in 0..r.count(14)? {
-            t.patterns.push(TrackerPattern { id: r.str()?, name: r.str()?, category: r.u16()?, organization: r.u32()? });
-        }
-        for _ in 0..r.count(8)? {
-            t.domains.push((r.str()?, r.u32()?));
-        }
+        t.arena = r.str()?;
+        let str2 = |b: &[u8]| super::Str { off: le32(b), len: le32(&b[4..]) };
+        t.categories = r.records(16, |b| (str2(b), str2(&b[8..])))?;
+        t.organizations = r.records(16, |b| (str2(b), str2(&b[8..])))?;
+        t.patterns =
+            r.records(22, |b| TrackerPattern { id: str2(b), name: str2(&b[8..]), category: le16(&b[16..]), organization: le32(&b[18..]) })?;
+        t.domains = r.records(12, |b| (str2(b), le32(&b[8..])))?;
         t.domain_keys = r.keydir()?;
         for _ in 0..r.count(8)? {
             t.vendors.push(Vendor { organization: r.str()?, category: r.str()? });
@@ -362,7 +374,8 @@ impl Engine {
             let marks_ok = l.line_marks.first() == Some(&l.start)
                 && l.line_marks.windows(2).all(|w| w[0] < w[1])
                 && l.line_marks.iter().all(|&m| (m as usize) <= arena.len() && (m == 0 || arena[m as usize - 1] == b'\n'));
-            let sections_ok = l.sections.windows(2).all(|w| w[0].0 <= w[1].0) && l.sections.iter().all(|s| s.2 == NONE || (s.2 as usize) < self.trackers.vendors.len());
+            let sections_ok = l.sections.windows(2).all(|w| w[0].0 <= w[1].0)
+                && l.sections.iter().all(|s| s.2 == NONE || (s.2 as usize) < self.trackers.vendors.len());
             if l.start < prev || !marks_ok || !sections_ok {
                 return Err(bad("a list's line table is malformed"));
             }
@@ -371,13 +384,18 @@ impl Engine {
         let sorted_ids = |ids: Vec<u32>| ids.windows(2).all(|w| w[0] < w[1]) && ids.last().is_none_or(|&l| (l as usize) < n);
         if !sorted_ids(self.domain_refs.iter().map(|d| d.id).collect())
             || !sorted_ids(self.externals.iter().map(|x| x.0).collect())
+            || !sorted_ids(self.geometry.iter().map(|x| x.0).collect())
             || !sorted_ids(self.regex_ids.clone())
             || !sorted_ids(self.tracker_filters.iter().map(|x| x.0).collect())
         {
             return Err(bad("a side table is unsorted or names an unknown filter"));
         }
         if self.domain_refs.iter().any(|d| d.start as usize + usize::from(d.include) + usize::from(d.exclude) > self.domain_hashes.len())
-            || self.externals.iter().any(|&(_, off, len)| !self.ext_arena.is_char_boundary(off as usize) || !self.ext_arena.is_char_boundary(off as usize + len as usize) || off as usize + len as usize > self.ext_arena.len())
+            || self.externals.iter().any(|&(_, off, len)| {
+                !self.ext_arena.is_char_boundary(off as usize)
+                    || !self.ext_arena.is_char_boundary(off as usize + len as usize)
+                    || off as usize + len as usize > self.ext_arena.len()
+            })
             || self.tracker_filters.iter().any(|&(_, p)| p as usize >= self.trackers.patterns.len())
         {
             return Err(bad("a side table is out of range"));
@@ -388,12 +406,23 @@ impl Engine {
             if !text_ok || self.lists.is_empty() || f.flags() & !compiled::ALL_FLAGS != 0 {
                 return Err(bad("a filter's text is outside the arena"));
             }
-            let line_end = f.text as usize + memchr::memchr(b'\n', &arena[f.text as usize..]).unwrap_or(arena.len() - f.text as usize);
+            let line = &arena[f.text as usize..];
+            let line_len = memchr::memchr(b'\n', line).unwrap_or(line.len());
+            let slice_ok = |s: usize, e: usize| {
+                s <= e
+                    && e <= line_len
+                    && self.arena.is_char_boundary(f.text as usize + s)
+                    && self.arena.is_char_boundary(f.text as usize + e)
+            };
             let pattern_ok = if f.has(compiled::EXTERNAL) {
-                self.externals.binary_search_by_key(&id, |x| x.0).is_ok_and(|i| usize::from(f.host_len) <= self.externals[i].2 as usize && self.ext_arena.is_char_boundary(self.externals[i].1 as usize + usize::from(f.host_len)))
+                self.externals.binary_search_by_key(&id, |x| x.0).is_ok()
+            } else if f.has(compiled::GEOMETRY) {
+                self.geometry.binary_search_by_key(&id, |x| x.0).is_ok_and(|i| {
+                    slice_ok(usize::from(self.geometry[i].1), usize::from(self.geometry[i].1) + usize::from(self.geometry[i].2))
+                })
             } else {
-                let (s, e) = (f.text as usize + usize::from(f.pat_start), f.text as usize + usize::from(f.pat_start) + usize::from(f.pat_len));
-                e <= line_end && self.arena.is_char_boundary(s) && self.arena.is_char_boundary(e) && usize::from(f.host_len) <= usize::from(f.pat_len) && self.arena.is_char_boundary(s + usize::from(f.host_len))
+                let (s, e) = compiled::derive(line, f.flags());
+                slice_ok(s, e)
             };
             let sides_ok = (!f.has(compiled::DOMAINS) || self.domain_refs.binary_search_by_key(&id, |d| d.id).is_ok())
                 && (!f.has(compiled::REGEX) || self.regex_ids.binary_search(&id).is_ok())
@@ -408,6 +437,7 @@ impl Engine {
             if !run_ok(&g.host)
                 || !run_ok(&g.token)
                 || g.token_masks.len() != g.token.keys.len()
+                || g.token_offsets.len() != g.token.keys.len()
                 || [&g.domain, &g.gram].iter().any(|ix| ix.ids.len() != ix.keys.len() || ix.ids.iter().any(|&id| id >= n32))
                 || (!g.gram.keys.is_empty() && g.gram_bits.len() != 1 << 10)
                 || g.fallback.0 as usize + g.fallback.1 as usize > n
@@ -416,9 +446,21 @@ impl Engine {
             }
         }
         let t = &self.trackers;
-        if t.domain_keys.len() != t.domains.len()
+        let str_ok = |s: super::Str| {
+            (s.off as usize)
+                .checked_add(s.len as usize)
+                .is_some_and(|e| e <= t.arena.len() && t.arena.is_char_boundary(s.off as usize) && t.arena.is_char_boundary(e))
+        };
+        let strings_ok = t.categories.iter().chain(&t.organizations).all(|&(a, b)| str_ok(a) && str_ok(b))
+            && t.patterns.iter().all(|p| str_ok(p.id) && str_ok(p.name))
+            && t.domains.iter().all(|&(d, _)| str_ok(d));
+        if !strings_ok
+            || t.domain_keys.len() != t.domains.len()
             || t.domains.iter().any(|(_, p)| *p as usize >= t.patterns.len())
-            || t.patterns.iter().any(|p| usize::from(p.category) >= t.categories.len() || (p.organization != NONE && p.organization as usize >= t.organizations.len()))
+            || t.patterns.iter().any(|p| {
+                usize::from(p.category) >= t.categories.len()
+                    || (p.organization != NONE && p.organization as usize >= t.organizations.len())
+            })
         {
             return Err(bad("a tracker reference is out of range"));
         }

@@ -37,8 +37,18 @@ fn host_anchors() {
             ("https://TRACKER.com/x", PAGE, "script", true),
         ],
     );
-    check("||ads.", &[("https://ads.x.com/", PAGE, "image", true), ("https://x.ads.com/", PAGE, "image", true), ("https://xads.com/", PAGE, "image", false)]);
-    check("||ga.com/analytics.js", &[("https://www.ga.com/analytics.js?v=1", PAGE, "script", true), ("https://www.ga.com/other.js", PAGE, "script", false)]);
+    check(
+        "||ads.",
+        &[
+            ("https://ads.x.com/", PAGE, "image", true),
+            ("https://x.ads.com/", PAGE, "image", true),
+            ("https://xads.com/", PAGE, "image", false),
+        ],
+    );
+    check(
+        "||ga.com/analytics.js",
+        &[("https://www.ga.com/analytics.js?v=1", PAGE, "script", true), ("https://www.ga.com/other.js", PAGE, "script", false)],
+    );
     check("||cdn.*/track", &[("https://cdn.x.com/track", PAGE, "script", true), ("https://x.com/cdn./track", PAGE, "script", false)]);
 }
 
@@ -46,7 +56,14 @@ fn host_anchors() {
 fn plain_anchors_wildcards_separators() {
     check("/pixel.gif|", &[("https://x.com/a/pixel.gif", PAGE, "image", true), ("https://x.com/a/pixel.gif?x", PAGE, "image", false)]);
     check("|https://t.", &[("https://t.x.com/", PAGE, "image", true), ("http://t.x.com/", PAGE, "image", false)]);
-    check("/ads/*/track^", &[("https://x.com/ads/1/2/track?a", PAGE, "image", true), ("https://x.com/ads/track", PAGE, "image", false), ("https://x.com/ads/1/trackx", PAGE, "image", false)]);
+    check(
+        "/ads/*/track^",
+        &[
+            ("https://x.com/ads/1/2/track?a", PAGE, "image", true),
+            ("https://x.com/ads/track", PAGE, "image", false),
+            ("https://x.com/ads/1/trackx", PAGE, "image", false),
+        ],
+    );
     check("&utm_", &[("https://x.com/?a=1&utm_source=z", PAGE, "xhr", true)]);
 }
 
@@ -54,7 +71,12 @@ fn plain_anchors_wildcards_separators() {
 fn regexes() {
     check(
         r"/^https?:\/\/[a-z]{4}\.com\/t\.js/$script",
-        &[("https://abcd.com/t.js", PAGE, "script", true), ("https://ABCD.com/t.js", PAGE, "script", true), ("https://abcde.com/t.js", PAGE, "script", false), ("https://abcd.com/t.js", PAGE, "image", false)],
+        &[
+            ("https://abcd.com/t.js", PAGE, "script", true),
+            ("https://ABCD.com/t.js", PAGE, "script", true),
+            ("https://abcde.com/t.js", PAGE, "script", false),
+            ("https://abcd.com/t.js", PAGE, "image", false),
+        ],
     );
     check(r"/\/TrAcK\//$match-case", &[("https://x.com/TrAcK/", PAGE, "image", true), ("https://x.com/track/", PAGE, "image", false)]);
 }
@@ -62,7 +84,15 @@ fn regexes() {
 #[test]
 fn party_options() {
     let third = "https://t.com/p";
-    check("||t.com^$third-party", &[(third, PAGE, "image", true), (third, "https://www.t.com/", "image", false), (third, "http://", "image", true), (third, "", "image", true)]);
+    check(
+        "||t.com^$third-party",
+        &[
+            (third, PAGE, "image", true),
+            (third, "https://www.t.com/", "image", false),
+            (third, "http://", "image", true),
+            (third, "", "image", true),
+        ],
+    );
     check("||t.com^$3p", &[(third, PAGE, "image", true)]);
     check("||t.com^$first-party", &[(third, PAGE, "image", false), (third, "https://t.com/", "image", true)]);
     check("||t.com^$1p", &[(third, "https://a.t.com/", "image", true)]);
@@ -87,18 +117,48 @@ fn domain_option() {
             ("https://x.com/track.js", "http://", "script", false),
         ],
     );
-    check("/track.js$domain=~a.com", &[("https://x.com/track.js", "https://a.com/", "script", false), ("https://x.com/track.js", "https://z.com/", "script", true), ("https://x.com/track.js", "", "script", true)]);
+    check(
+        "/track.js$domain=~a.com",
+        &[
+            ("https://x.com/track.js", "https://a.com/", "script", false),
+            ("https://x.com/track.js", "https://z.com/", "script", true),
+            ("https://x.com/track.js", "", "script", true),
+        ],
+    );
     // No token at all: found through the page's domain.
-    check("$script,domain=a.com", &[("https://x.com/anything.js", "https://a.com/", "script", true), ("https://x.com/anything.js", "https://b.com/", "script", false)]);
+    check(
+        "$script,domain=a.com",
+        &[
+            ("https://x.com/anything.js", "https://a.com/", "script", true),
+            ("https://x.com/anything.js", "https://b.com/", "script", false),
+        ],
+    );
 }
 
 #[test]
 fn resource_types() {
     check("||t.com^$script", &[("https://t.com/a", PAGE, "script", true), ("https://t.com/a", PAGE, "image", false)]);
-    check("||t.com^$~script", &[("https://t.com/a", PAGE, "script", false), ("https://t.com/a", PAGE, "image", true), ("https://t.com/a", PAGE, "main_frame", false)]);
-    check("||t.com^", &[("https://t.com/a", PAGE, "sub_frame", true), ("https://t.com/a", PAGE, "main_frame", false), ("https://t.com/a", PAGE, "beacon", true)]);
+    check(
+        "||t.com^$~script",
+        &[
+            ("https://t.com/a", PAGE, "script", false),
+            ("https://t.com/a", PAGE, "image", true),
+            ("https://t.com/a", PAGE, "main_frame", false),
+        ],
+    );
+    check(
+        "||t.com^",
+        &[
+            ("https://t.com/a", PAGE, "sub_frame", true),
+            ("https://t.com/a", PAGE, "main_frame", false),
+            ("https://t.com/a", PAGE, "beacon", true),
+        ],
+    );
     check("||t.com^$document", &[("https://t.com/a", PAGE, "main_frame", true), ("https://t.com/a", PAGE, "script", false)]);
-    check("||t.com^$xhr,ping,websocket,font,media,stylesheet,subdocument,other,object", &[("https://t.com/a", PAGE, "fetch", true), ("wss://t.com/a", PAGE, "websocket", true), ("https://t.com/a", PAGE, "image", false)]);
+    check(
+        "||t.com^$xhr,ping,websocket,font,media,stylesheet,subdocument,other,object",
+        &[("https://t.com/a", PAGE, "fetch", true), ("wss://t.com/a", PAGE, "websocket", true), ("https://t.com/a", PAGE, "image", false)],
+    );
 }
 
 #[test]
@@ -107,17 +167,26 @@ fn exceptions_and_important() {
     let v = e.classify("https://t.com/ok.js", PAGE, ResourceType::Script);
     assert!(!v.matched && v.filter.is_some() && v.exception.is_some());
     let c = e.classify_full("https://t.com/ok.js", PAGE, ResourceType::Script);
-    assert_eq!((c.filter.as_deref(), c.line, c.exception.as_deref(), c.exception_line), (Some("||t.com^"), Some(1), Some("@@||t.com/ok.js"), Some(2)));
+    assert_eq!(
+        (c.filter.as_deref(), c.line, c.exception.as_deref(), c.exception_line),
+        (Some("||t.com^"), Some(1), Some("@@||t.com/ok.js"), Some(2))
+    );
     assert!(e.classify("https://t.com/other.js", PAGE, ResourceType::Script).matched);
     let v = e.classify("https://imp.com/x", PAGE, ResourceType::Script);
     assert!(v.matched && v.important && v.exception.is_none());
     // An exception alone blocks nothing.
-    assert_eq!(engine("@@||t.com^").classify("https://t.com/", PAGE, ResourceType::Script), Verdict { matched: false, important: false, third_party: true, filter: None, exception: None, tracker: None });
+    assert_eq!(
+        engine("@@||t.com^").classify("https://t.com/", PAGE, ResourceType::Script),
+        Verdict { matched: false, important: false, third_party: true, filter: None, exception: None, tracker: None }
+    );
 }
 
 #[test]
 fn match_case() {
-    check("/AdServer/$match-case", &[("https://x.com/AdServer/", PAGE, "script", true), ("https://x.com/adserver/", PAGE, "script", false)]);
+    check(
+        "/AdServer/$match-case",
+        &[("https://x.com/AdServer/", PAGE, "script", true), ("https://x.com/adserver/", PAGE, "script", false)],
+    );
     check("/AdServer/", &[("https://x.com/adserver/", PAGE, "script", true)]);
 }
 
@@ -172,19 +241,30 @@ fn with_db(list: &str) -> Engine {
 
 #[test]
 fn attribution() {
-    let e = with_db("||google-analytics.com/collect\n! *** easylist:easyprivacy/easyprivacy_specific_cname_adobe.txt ***\n||metrics.shop.example^");
+    let e = with_db(
+        "||google-analytics.com/collect\n! *** easylist:easyprivacy/easyprivacy_specific_cname_adobe.txt ***\n||metrics.shop.example^",
+    );
     // EasyPrivacy decides, TrackerDB's filter attributes.
     let c = e.classify_full("https://www.google-analytics.com/collect?v=1", PAGE, ResourceType::Image);
-    assert_eq!((c.list.as_deref(), c.organization.as_deref(), c.category.as_deref(), c.pattern.as_deref()), (Some("easyprivacy.txt"), Some("Google"), Some("site_analytics"), Some("Google Analytics")));
+    assert_eq!(
+        (c.list.as_deref(), c.organization.as_deref(), c.category.as_deref(), c.pattern.as_deref()),
+        (Some("easyprivacy.txt"), Some("Google"), Some("site_analytics"), Some("Google Analytics"))
+    );
     assert_eq!(c.attribution, Some(AttributionSource::TrackerdbFilter));
     // Nothing blocks, the domain still attributes.
     let c = e.classify_full("https://ad.doubleclick.net/x", PAGE, ResourceType::Image);
     assert!(!c.matched);
-    assert_eq!((c.organization.as_deref(), c.category.as_deref(), c.attribution), (Some("Google"), Some("advertising"), Some(AttributionSource::TrackerdbDomain)));
+    assert_eq!(
+        (c.organization.as_deref(), c.category.as_deref(), c.attribution),
+        (Some("Google"), Some("advertising"), Some(AttributionSource::TrackerdbDomain))
+    );
     // A CNAME-cloaked first-party host: the list section names the vendor.
     let c = e.classify_full("https://metrics.shop.example/b/ss", "https://www.shop.example/", ResourceType::Image);
     assert!(c.matched && !c.third_party);
-    assert_eq!((c.organization.as_deref(), c.category.as_deref(), c.attribution), (Some("Adobe"), Some("site_analytics"), Some(AttributionSource::ListSection)));
+    assert_eq!(
+        (c.organization.as_deref(), c.category.as_deref(), c.attribution),
+        (Some("Adobe"), Some("site_analytics"), Some(AttributionSource::ListSection))
+    );
     // Unknown hosts have no attribution.
     let c = e.classify_full("https://cdn.unknown.example/x.js", PAGE, ResourceType::Script);
     assert_eq!((c.organization, c.category, c.attribution), (None, None, None));

@@ -12,16 +12,19 @@ pub(super) fn host_key(f: &NetworkFilter) -> Option<(&str, &str)> {
     let end = p.bytes().position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')))?;
     let host = &p[..end];
     let next = p.as_bytes()[end];
-    let ok = matches!(next, b'^' | b'/' | b':') && host.contains('.') && !host.starts_with('.') && !host.ends_with('.') && !host.bytes().any(|b| b.is_ascii_uppercase());
+    let ok = matches!(next, b'^' | b'/' | b':')
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && !host.bytes().any(|b| b.is_ascii_uppercase());
     ok.then(|| (host, &p[end..]))
 }
 
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'%'
-}
+use super::lookup::is_token_byte;
 
-/// Tokens a URL must contain whole for this (non-regex) filter to match.
-pub(super) fn pattern_tokens(f: &NetworkFilter) -> Vec<String> {
+/// Tokens a URL must contain whole for this (non-regex) filter to match, with where each starts
+/// in the pattern.
+pub(super) fn pattern_tokens(f: &NetworkFilter) -> Vec<(String, usize)> {
     let p = f.pattern.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -37,7 +40,7 @@ pub(super) fn pattern_tokens(f: &NetworkFilter) -> Vec<String> {
         let left = if s == 0 { f.left_anchor || f.host_anchor } else { p[s - 1] != b'*' };
         let right = if i == p.len() { f.right_anchor } else { p[i] != b'*' };
         if left && right {
-            out.push(String::from_utf8_lossy(&p[s..i]).to_ascii_lowercase());
+            out.push((String::from_utf8_lossy(&p[s..i]).to_ascii_lowercase(), s));
         }
     }
     out
@@ -59,7 +62,20 @@ fn regex_items(src: &str) -> Option<Vec<Option<u8>>> {
                 i += 2;
             }
             b'[' => {
+                // A class is opaque. Its end is the first `]` that is not its first member
+                // (`[]x]`, `[^]x]`); nested `[` (POSIX `[[:alpha:]]`, set operations) are not
+                // followed: such a regex requires nothing.
+                i += 1;
+                if b.get(i) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i) == Some(&b']') {
+                    i += 1;
+                }
                 while i < b.len() && b[i] != b']' {
+                    if b[i] == b'[' {
+                        return None;
+                    }
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 items.push(None);
@@ -162,18 +178,25 @@ mod tests {
 
     #[test]
     fn tokens() {
-        assert_eq!(pattern_tokens(&f("/pagead/conversion.")), ["pagead", "conversion"]);
-        assert_eq!(pattern_tokens(&f("pagead/conv")), Vec::<String>::new());
-        assert_eq!(pattern_tokens(&f("||ads.")), ["ads"]);
-        assert_eq!(pattern_tokens(&f("/a*b/c|")), ["c"]);
-        assert_eq!(pattern_tokens(&f("^track^")), ["track"]);
-        assert_eq!(regex_tokens(r"^https?:\/\/cdn\.jsdelivr\.net\/npm\/[-a-z_]{4,22}@latest\/dist\/script\.min\.js$"), ["cdn", "jsdelivr", "net", "npm", "latest", "dist", "script", "min"]);
+        let words = |l: &str| pattern_tokens(&f(l)).into_iter().map(|t| t.0).collect::<Vec<_>>();
+        assert_eq!(pattern_tokens(&f("/pagead/conversion.")), [("pagead".to_owned(), 1), ("conversion".to_owned(), 8)]);
+        assert_eq!(words("pagead/conv"), Vec::<String>::new());
+        assert_eq!(words("||ads."), ["ads"]);
+        assert_eq!(words("/a*b/c|"), ["c"]);
+        assert_eq!(words("^track^"), ["track"]);
+        assert_eq!(
+            regex_tokens(r"^https?:\/\/cdn\.jsdelivr\.net\/npm\/[-a-z_]{4,22}@latest\/dist\/script\.min\.js$"),
+            ["cdn", "jsdelivr", "net", "npm", "latest", "dist", "script", "min"]
+        );
         assert_eq!(regex_tokens(r"^https?:\/\/tmx\.(td|tdbank)\.com\/"), ["tmx", "com"]);
         assert!(regex_tokens(r"a|b").is_empty());
         assert!(regex_tokens(r"(?i)\/adx\/").is_empty());
         assert_eq!(regex_tokens(r"\.2mdn\.net\/([0-9]+|ads)"), ["2mdn", "net"]);
         assert_eq!(regex_tokens(r"\/ads?\/"), Vec::<String>::new());
         assert_eq!(regex_tokens(r"\/adx\/"), ["adx"]);
+        assert!(regex_tokens(r"[[:alpha:]]track\/").is_empty());
+        assert_eq!(regex_tokens(r"[]x]\/ads\/"), ["ads"]);
+        assert_eq!(regex_tokens(r"[^]a]\/ads\/"), ["ads"]);
     }
 
     #[test]

@@ -115,7 +115,9 @@ fn hosts_line(line: &str) -> Option<Result<String, ()>> {
         return None;
     }
     let host = words.next()?;
-    if words.next().is_some_and(|w| !w.starts_with('#')) || !host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')) {
+    if words.next().is_some_and(|w| !w.starts_with('#'))
+        || !host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    {
         return None;
     }
     Some(if matches!(host, "localhost" | "localhost.localdomain" | "local" | "broadcasthost" | "0.0.0.0") || !host.contains('.') {
@@ -158,7 +160,10 @@ fn split_options(body: &str) -> (&str, Option<&str>) {
         }
     }
     match body.rfind('$') {
-        Some(i) if i + 1 < body.len() && body[i + 1..].bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'~' | b'_' | b'1' | b'3')) => {
+        Some(i)
+            if i + 1 < body.len()
+                && body[i + 1..].bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'~' | b'_' | b'1' | b'3')) =>
+        {
             (&body[..i], Some(&body[i + 1..]))
         }
         _ => (body, None),
@@ -274,8 +279,12 @@ fn parse_network(rule: &str, text: &str) -> Line {
     let mut p = raw_pattern;
     if p.len() >= 2 && p.starts_with('/') && p.ends_with('/') {
         let source = &p[1..p.len() - 1];
-        if regex::RegexBuilder::new(source).size_limit(1 << 20).build().is_err() {
+        let Ok(re) = regex::RegexBuilder::new(source).size_limit(1 << 20).build() else {
             return Line::Skipped(Skip::InvalidRegex);
+        };
+        let unrestricted = f.include_domains.is_empty() && f.exclude_domains.is_empty() && f.party == 0 && f.types == NETWORK_TYPES;
+        if re.is_match("") && unrestricted {
+            return Line::Skipped(Skip::MatchesEverything); // `//`, `/.*/`, `/^/`
         }
         f.regex = true;
         f.pattern = source.to_owned();
@@ -330,7 +339,8 @@ impl NetworkFilter {
             None => ("", self.text.as_str()),
         };
         let (pattern, options) = split_options(body);
-        let kept: Vec<&str> = options.unwrap_or("").split(',').filter(|o| !o.trim().eq_ignore_ascii_case("badfilter") && !o.trim().is_empty()).collect();
+        let kept: Vec<&str> =
+            options.unwrap_or("").split(',').filter(|o| !o.trim().eq_ignore_ascii_case("badfilter") && !o.trim().is_empty()).collect();
         Some(if kept.is_empty() { format!("{exception}{pattern}") } else { format!("{exception}{pattern}${}", kept.join(",")) })
     }
 }

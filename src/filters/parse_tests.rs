@@ -97,6 +97,9 @@ fn unsupported_and_impossible() {
     assert_eq!(skip("||x.com^$script,~script"), Skip::MatchesNothing);
     assert_eq!(skip("||x.com^$1p,3p"), Skip::MatchesNothing);
     assert_eq!(skip("*"), Skip::MatchesEverything);
+    assert_eq!(skip("//"), Skip::MatchesEverything);
+    assert_eq!(skip("/.*/"), Skip::MatchesEverything);
+    assert!(matches!(parse_line("/.*/$script"), Line::Filter(_)));
     assert!(matches!(parse_line("$script,domain=a.com"), Line::Filter(_)));
 }
 

@@ -10,8 +10,8 @@ mod sections;
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 pub use sections::{section_vendor, SectionVendor};
+use serde::Deserialize;
 
 /// Errors reading a tracker database.
 #[derive(Debug, thiserror::Error)]

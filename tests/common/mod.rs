@@ -9,7 +9,9 @@
 use std::path::PathBuf;
 
 pub fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("TRUSTLEDGER_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    let dir = std::env::var_os("TRUSTLEDGER_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
     if dir.is_dir() {
         Some(dir)
     } else if std::env::var_os("TRUSTLEDGER_REQUIRE_DATA").is_some() {

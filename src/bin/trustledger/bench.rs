@@ -49,7 +49,8 @@ fn live() -> usize {
     LIVE.load(Ordering::Relaxed)
 }
 
-const USAGE: &str = "usage: trustledger bench --list FILE... --requests FILE [--passes N] [--no-trackerdb] [--json OUT] [--snapshot-out FILE]";
+const USAGE: &str =
+    "usage: trustledger bench --list FILE... --requests FILE [--passes N] [--no-trackerdb] [--json OUT] [--snapshot-out FILE]";
 
 struct Args {
     lists: Vec<String>,
@@ -61,29 +62,14 @@ struct Args {
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
-    let mut a = Args {
-        lists: Vec::new(),
-        requests: String::new(),
-        passes: 5,
-        trackerdb: true,
-        json: None,
-        snapshot_out: None,
-    };
+    let mut a = Args { lists: Vec::new(), requests: String::new(), passes: 5, trackerdb: true, json: None, snapshot_out: None };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
-        };
+        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
         match flag.as_str() {
             "--list" => a.lists.push(value()?),
             "--requests" => a.requests = value()?,
-            "--passes" => {
-                a.passes = value()?
-                    .parse()
-                    .map_err(|_| format!("--passes needs a number\n{USAGE}"))?
-            }
+            "--passes" => a.passes = value()?.parse().map_err(|_| format!("--passes needs a number\n{USAGE}"))?,
             "--json" => a.json = Some(value()?),
             "--snapshot-out" => a.snapshot_out = Some(value()?),
             "--no-trackerdb" => a.trackerdb = false,
@@ -125,11 +111,7 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize] as f64
 }
 
-fn time_requests(
-    passes: usize,
-    n: usize,
-    mut one: impl FnMut(usize) -> bool,
-) -> (f64, f64, f64, usize) {
+fn time_requests(passes: usize, n: usize, mut one: impl FnMut(usize) -> bool) -> (f64, f64, f64, usize) {
     let mut blocked = 0;
     for i in 0..n {
         blocked += usize::from(one(i)); // warm-up pass, also counts blocks
@@ -144,12 +126,7 @@ fn time_requests(
     }
     samples.sort_unstable();
     let mean = samples.iter().sum::<u64>() as f64 / samples.len() as f64;
-    (
-        percentile(&samples, 0.5),
-        percentile(&samples, 0.99),
-        mean,
-        blocked,
-    )
+    (percentile(&samples, 0.5), percentile(&samples, 0.99), mean, blocked)
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -158,12 +135,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .lists
         .iter()
         .map(|p| {
-            let name = std::path::Path::new(p)
-                .file_name()
-                .map_or(p.clone(), |n| n.to_string_lossy().into_owned());
-            std::fs::read_to_string(p)
-                .map(|t| (name, t))
-                .map_err(|e| format!("cannot read {p}: {e}"))
+            let name = std::path::Path::new(p).file_name().map_or(p.clone(), |n| n.to_string_lossy().into_owned());
+            std::fs::read_to_string(p).map(|t| (name, t)).map_err(|e| format!("cannot read {p}: {e}"))
         })
         .collect::<Result<_, _>>()?;
     let db = if a.trackerdb {
@@ -198,10 +171,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
 
     // Ours.
-    let mut ours = Figures {
-        engine: format!("trustledger {}", env!("CARGO_PKG_VERSION")),
-        ..Figures::default()
-    };
+    let mut ours = Figures { engine: format!("trustledger {}", env!("CARGO_PKG_VERSION")), ..Figures::default() };
     let builds: Vec<Duration> = (0..3)
         .map(|_| {
             let db = db.clone();
@@ -234,94 +204,51 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let engine = Engine::from_snapshot(&snapshot).map_err(|e| e.to_string())?;
     ours.heap_after_load_bytes = live().saturating_sub(before);
     (ours.median_ns, ours.p99_ns, ours.mean_ns, ours.blocked) =
-        time_requests(a.passes, requests.len(), |i| {
-            engine
-                .classify(&requests[i].url, &requests[i].source, requests[i].rtype)
-                .matched
-        });
+        time_requests(a.passes, requests.len(), |i| engine.classify(&requests[i].url, &requests[i].source, requests[i].rtype).matched);
     drop(engine);
 
     let peer = peer::figures(&texts, db.as_ref(), &requests, a.passes);
     print_table(&ours, peer.as_ref(), requests.len(), a.passes);
     if let Some(path) = &a.json {
         let doc = serde_json::json!({ "requests": requests.len(), "passes": a.passes, "ours": ours, "peer": peer });
-        std::fs::write(
-            path,
-            serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?,
-        )
-        .map_err(|e| format!("cannot write {path}: {e}"))?;
+        std::fs::write(path, serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?)
+            .map_err(|e| format!("cannot write {path}: {e}"))?;
     }
     Ok(())
 }
 
+fn mib(bytes: usize) -> String {
+    format!("{:.3} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// A table row: its name, how one engine's figure reads, and the peer ÷ ours ratio.
+type Row = (&'static str, fn(&Figures) -> String, fn(&Figures, &Figures) -> f64);
+
+const ROWS: [Row; 8] = [
+    ("engine build", |f| format!("{:.1} ms", f.build_ms), |o, p| p.build_ms / o.build_ms),
+    ("snapshot size", |f| mib(f.snapshot_bytes), |o, p| p.snapshot_bytes as f64 / o.snapshot_bytes as f64),
+    ("snapshot load", |f| format!("{:.2} ms", f.load_ms), |o, p| p.load_ms / o.load_ms),
+    ("heap after build", |f| mib(f.heap_after_build_bytes), |o, p| p.heap_after_build_bytes as f64 / o.heap_after_build_bytes as f64),
+    ("heap after load", |f| mib(f.heap_after_load_bytes), |o, p| p.heap_after_load_bytes as f64 / o.heap_after_load_bytes as f64),
+    ("per request, median", |f| format!("{:.0} ns", f.median_ns), |o, p| p.median_ns / o.median_ns),
+    ("per request, p99", |f| format!("{:.0} ns", f.p99_ns), |o, p| p.p99_ns / o.p99_ns),
+    ("blocked requests", |f| f.blocked.to_string(), |_, _| f64::NAN),
+];
+
 fn print_table(ours: &Figures, peer: Option<&Figures>, n: usize, passes: usize) {
     println!("{n} requests × {passes} passes (after one warm-up pass)\n");
-    let mib = |b: usize| format!("{:.2} MiB", b as f64 / (1024.0 * 1024.0));
-    let rows: [(
-        &str,
-        Box<dyn Fn(&Figures) -> String>,
-        Box<dyn Fn(&Figures, &Figures) -> f64>,
-    ); 8] = [
-        (
-            "engine build",
-            Box::new(|f| format!("{:.1} ms", f.build_ms)),
-            Box::new(|o, p| p.build_ms / o.build_ms),
-        ),
-        (
-            "snapshot size",
-            Box::new(|f| mib(f.snapshot_bytes)),
-            Box::new(|o, p| p.snapshot_bytes as f64 / o.snapshot_bytes as f64),
-        ),
-        (
-            "snapshot load",
-            Box::new(|f| format!("{:.2} ms", f.load_ms)),
-            Box::new(|o, p| p.load_ms / o.load_ms),
-        ),
-        (
-            "heap after build",
-            Box::new(|f| mib(f.heap_after_build_bytes)),
-            Box::new(|o, p| p.heap_after_build_bytes as f64 / o.heap_after_build_bytes as f64),
-        ),
-        (
-            "heap after load",
-            Box::new(|f| mib(f.heap_after_load_bytes)),
-            Box::new(|o, p| p.heap_after_load_bytes as f64 / o.heap_after_load_bytes as f64),
-        ),
-        (
-            "per request, median",
-            Box::new(|f| format!("{:.0} ns", f.median_ns)),
-            Box::new(|o, p| p.median_ns / o.median_ns),
-        ),
-        (
-            "per request, p99",
-            Box::new(|f| format!("{:.0} ns", f.p99_ns)),
-            Box::new(|o, p| p.p99_ns / o.p99_ns),
-        ),
-        (
-            "blocked requests",
-            Box::new(|f| f.blocked.to_string()),
-            Box::new(|_, _| f64::NAN),
-        ),
-    ];
     match peer {
         Some(p) => {
-            println!(
-                "| measure | {} | {} | ratio (peer ÷ ours) |\n|---|---:|---:|---:|",
-                ours.engine, p.engine
-            );
-            for (name, show, ratio) in &rows {
+            println!("| measure | {} | {} | ratio (peer ÷ ours) |\n|---|---:|---:|---:|", ours.engine, p.engine);
+            for (name, show, ratio) in ROWS {
                 let r = ratio(ours, p);
-                let r = if r.is_nan() {
-                    String::from("—")
-                } else {
-                    format!("{r:.2}×")
-                };
+                let r = if r.is_nan() { String::from("—") } else { format!("{r:.2}×") };
                 println!("| {name} | {} | {} | {r} |", show(ours), show(p));
             }
         }
         None => {
             println!("| measure | {} |\n|---|---:|", ours.engine);
-            for (name, show, _) in &rows {
+            for (name, show, _) in ROWS {
                 println!("| {name} | {} |", show(ours));
             }
             println!("\n(peer not compiled in: build with `--features peer` to run Brave's adblock crate beside it)");
@@ -341,13 +268,7 @@ mod peer {
     ) -> Option<Figures> {
         let mut all: Vec<String> = texts.iter().map(|(_, t)| t.clone()).collect();
         if let Some(db) = db {
-            all.push(
-                db.patterns
-                    .iter()
-                    .flat_map(|p| p.filters.iter())
-                    .map(|f| format!("{f}\n"))
-                    .collect(),
-            );
+            all.push(db.patterns.iter().flat_map(|p| p.filters.iter()).map(|f| format!("{f}\n")).collect());
         }
         let build = || {
             let mut set = adblock::lists::FilterSet::new(false);
@@ -356,10 +277,7 @@ mod peer {
             }
             adblock::Engine::new_with_filter_set(set)
         };
-        let mut f = Figures {
-            engine: "adblock 0.13.5".into(),
-            ..Figures::default()
-        };
+        let mut f = Figures { engine: "adblock 0.13.5".into(), ..Figures::default() };
         let builds: Vec<Duration> = (0..3)
             .map(|_| {
                 let t = Instant::now();
@@ -390,12 +308,11 @@ mod peer {
         engine.deserialize(&bytes).ok()?;
         f.heap_after_load_bytes = live().saturating_sub(before);
         let types: Vec<&str> = requests.iter().map(|r| r.rtype.as_str()).collect();
-        (f.median_ns, f.p99_ns, f.mean_ns, f.blocked) =
-            time_requests(passes, requests.len(), |i| {
-                let r = &requests[i];
-                adblock::request::Request::new(&r.url, &r.source, types[i], "GET")
-                    .is_ok_and(|req| engine.check_network_request(&req).should_block())
-            });
+        (f.median_ns, f.p99_ns, f.mean_ns, f.blocked) = time_requests(passes, requests.len(), |i| {
+            let r = &requests[i];
+            adblock::request::Request::new(&r.url, &r.source, types[i], "GET")
+                .is_ok_and(|req| engine.check_network_request(&req).should_block())
+        });
         Some(f)
     }
 }
@@ -404,12 +321,7 @@ mod peer {
 mod peer {
     use super::*;
 
-    pub fn figures(
-        _: &[(String, String)],
-        _: Option<&trustledger::TrackerDb>,
-        _: &[input::Request],
-        _: usize,
-    ) -> Option<Figures> {
+    pub fn figures(_: &[(String, String)], _: Option<&trustledger::TrackerDb>, _: &[input::Request], _: usize) -> Option<Figures> {
         None
     }
 }

@@ -34,14 +34,9 @@ impl From<io::Error> for Stop {
 }
 
 pub fn run(opts: &Options) -> Result<(), CliError> {
-    let path = opts
-        .input
-        .as_deref()
-        .ok_or_else(|| usage("classify needs --input FILE (or --input - for stdin)"))?;
+    let path = opts.input.as_deref().ok_or_else(|| usage("classify needs --input FILE (or --input - for stdin)"))?;
     if opts.lists.is_empty() && opts.snapshot.is_none() {
-        return Err(usage(
-            "classify needs --list FILE (one or more) or --snapshot FILE",
-        ));
+        return Err(usage("classify needs --list FILE (one or more) or --snapshot FILE"));
     }
     let (engine, reports) = load_engine(opts)?;
     let records = input::open(path).map_err(CliError::Failed)?;
@@ -49,8 +44,7 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
     let started = Instant::now();
     let mut tally = Tally::default();
     let mut out = BufWriter::new(io::stdout().lock());
-    let result = classify_all(&engine, records, &mut out, &mut tally)
-        .and_then(|()| out.flush().map_err(Stop::Output));
+    let result = classify_all(&engine, records, &mut out, &mut tally).and_then(|()| out.flush().map_err(Stop::Output));
     match result {
         Ok(()) => {}
         Err(Stop::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
@@ -69,11 +63,7 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
             tally.requests, tally.matched, tally.errors
         );
         if let Some(snapshot) = &opts.snapshot {
-            eprintln!(
-                "engine from snapshot {snapshot}: {} filters, TrackerDB {}",
-                engine.filter_count(),
-                trackerdb_label(&engine)
-            );
+            eprintln!("engine from snapshot {snapshot}: {} filters, TrackerDB {}", engine.filter_count(), trackerdb_label(&engine));
             for list in engine.lists() {
                 eprintln!(
                     "list {}: \"{}\" version {}",
@@ -90,12 +80,7 @@ pub fn run(opts: &Options) -> Result<(), CliError> {
     Ok(())
 }
 
-fn classify_all(
-    engine: &Engine,
-    records: input::Records,
-    out: &mut impl Write,
-    tally: &mut Tally,
-) -> Result<(), Stop> {
+fn classify_all(engine: &Engine, records: input::Records, out: &mut impl Write, tally: &mut Tally) -> Result<(), Stop> {
     for record in records {
         match record.map_err(Stop::Input)? {
             Record::Request(req) => {

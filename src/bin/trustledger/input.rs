@@ -60,10 +60,7 @@ pub type Records = Box<dyn Iterator<Item = Result<Record, String>>>;
 
 /// A request as the JSON inputs spell it.
 #[derive(Deserialize)]
-#[serde(
-    rename_all = "camelCase",
-    expecting = "a request object {\"url\", \"sourceUrl\", \"type\"}"
-)]
+#[serde(rename_all = "camelCase", expecting = "a request object {\"url\", \"sourceUrl\", \"type\"}")]
 struct RawRequest {
     url: String,
     source_url: Option<String>,
@@ -76,36 +73,19 @@ struct RawRequest {
 
 impl RawRequest {
     fn into_request(self) -> Request {
-        let source = self
-            .source_url
-            .or(self.frame_url)
-            .or(self.document_url)
-            .unwrap_or_default();
-        let rtype = self
-            .rtype
-            .or(self.cpt)
-            .map_or(ResourceType::Other, |t| ResourceType::parse_lenient(&t));
-        Request {
-            url: self.url,
-            source,
-            rtype,
-        }
+        let source = self.source_url.or(self.frame_url).or(self.document_url).unwrap_or_default();
+        let rtype = self.rtype.or(self.cpt).map_or(ResourceType::Other, |t| ResourceType::parse_lenient(&t));
+        Request { url: self.url, source, rtype }
     }
 }
 
 /// Opens `path` (`-` for stdin) and works out which of the three shapes it is.
 pub fn open(path: &str) -> Result<Records, String> {
-    let name = if path == "-" {
-        "stdin".to_owned()
-    } else {
-        path.to_owned()
-    };
+    let name = if path == "-" { "stdin".to_owned() } else { path.to_owned() };
     let mut reader: Box<dyn BufRead> = if path == "-" {
         Box::new(io::stdin().lock())
     } else {
-        Box::new(BufReader::new(
-            File::open(path).map_err(|e| format!("cannot open {path}: {e}"))?,
-        ))
+        Box::new(BufReader::new(File::open(path).map_err(|e| format!("cannot open {path}: {e}"))?))
     };
     let read_error = |e: io::Error| format!("cannot read {name}: {e}");
     if path.to_ascii_lowercase().ends_with(".har") {
@@ -133,22 +113,13 @@ pub fn open(path: &str) -> Result<Records, String> {
         Err(_) => false,
     };
     if streamable {
-        return Ok(Box::new(JsonLines::new(
-            Cursor::new(head).chain(reader),
-            name,
-        )));
+        return Ok(Box::new(JsonLines::new(Cursor::new(head).chain(reader), name)));
     }
     // An array, a HAR, or a first line that is not JSON on its own: read it all.
     reader.read_to_end(&mut head).map_err(read_error)?;
     if first.starts_with(b"[") {
-        let items: Vec<Value> = serde_json::from_slice(&head)
-            .map_err(|e| format!("{name} is not a valid JSON array: {e}"))?;
-        let records = items.into_iter().enumerate().map(|(i, item)| {
-            Ok(parse_request(
-                RawRequest::deserialize(item),
-                Position::Index(i),
-            ))
-        });
+        let items: Vec<Value> = serde_json::from_slice(&head).map_err(|e| format!("{name} is not a valid JSON array: {e}"))?;
+        let records = items.into_iter().enumerate().map(|(i, item)| Ok(parse_request(RawRequest::deserialize(item), Position::Index(i))));
         return Ok(Box::new(records));
     }
     match serde_json::from_slice::<Value>(&head) {
@@ -173,12 +144,7 @@ struct JsonLines<R> {
 
 impl<R> JsonLines<R> {
     fn new(reader: R, name: String) -> Self {
-        JsonLines {
-            reader,
-            name,
-            line: 0,
-            buf: Vec::new(),
-        }
+        JsonLines { reader, name, line: 0, buf: Vec::new() }
     }
 }
 
@@ -191,19 +157,11 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             match self.reader.read_until(b'\n', &mut self.buf) {
                 Ok(0) => return None,
                 Ok(_) => self.line += 1,
-                Err(e) => {
-                    return Some(Err(format!(
-                        "cannot read {} after line {}: {e}",
-                        self.name, self.line
-                    )))
-                }
+                Err(e) => return Some(Err(format!("cannot read {} after line {}: {e}", self.name, self.line))),
             }
             let text = self.buf.trim_ascii();
             if !text.is_empty() {
-                return Some(Ok(parse_request(
-                    serde_json::from_slice(text),
-                    Position::Line(self.line),
-                )));
+                return Some(Ok(parse_request(serde_json::from_slice(text), Position::Line(self.line))));
             }
         }
     }
@@ -212,10 +170,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
 fn parse_request(raw: Result<RawRequest, serde_json::Error>, at: Position) -> Record {
     match raw {
         Ok(raw) => Record::Request(raw.into_request()),
-        Err(e) => Record::Invalid {
-            at,
-            message: json_error(&e),
-        },
+        Err(e) => Record::Invalid { at, message: json_error(&e) },
     }
 }
 
@@ -231,8 +186,7 @@ fn json_error(e: &serde_json::Error) -> String {
 }
 
 fn har_records(bytes: &[u8], name: &str) -> Result<Records, String> {
-    let doc: Value =
-        serde_json::from_slice(bytes).map_err(|e| format!("{name} is not valid JSON: {e}"))?;
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| format!("{name} is not valid JSON: {e}"))?;
     let records = har(&doc).map_err(|e| format!("{name} is not a HAR file: {e}"))?;
     Ok(Box::new(records.into_iter().map(Ok)))
 }
@@ -255,15 +209,8 @@ struct Entry<'a> {
 /// document URL (or the page's `title` when it is a URL, as Chrome writes it), else the
 /// `Referer` request header, else the HAR's first entry URL.
 fn har(doc: &Value) -> Result<Vec<Record>, String> {
-    let entries = doc
-        .pointer("/log/entries")
-        .and_then(Value::as_array)
-        .ok_or("log.entries missing")?;
-    let parsed: Vec<Result<Entry, String>> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| har_entry(i, e))
-        .collect();
+    let entries = doc.pointer("/log/entries").and_then(Value::as_array).ok_or("log.entries missing")?;
+    let parsed: Vec<Result<Entry, String>> = entries.iter().enumerate().map(|(i, e)| har_entry(i, e)).collect();
 
     // The top document of each page: the first entry of the page that is a document.
     let mut top: HashMap<Option<&str>, usize> = HashMap::new();
@@ -285,27 +232,17 @@ fn har(doc: &Value) -> Result<Vec<Record>, String> {
         let page = page?;
         match top.get(&Some(page)).and_then(|&i| parsed[i].as_ref().ok()) {
             Some(e) => Some(e.url),
-            None => titles
-                .get(page)
-                .copied()
-                .filter(|t| t.starts_with("http://") || t.starts_with("https://")),
+            None => titles.get(page).copied().filter(|t| t.starts_with("http://") || t.starts_with("https://")),
         }
     };
-    let first_url = entries
-        .first()
-        .and_then(|e| e.pointer("/request/url"))
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let first_url = entries.first().and_then(|e| e.pointer("/request/url")).and_then(Value::as_str).unwrap_or("");
 
     let mut records = Vec::with_capacity(parsed.len());
     for (i, entry) in parsed.iter().enumerate() {
         let e = match entry {
             Ok(e) => e,
             Err(message) => {
-                records.push(Record::Invalid {
-                    at: Position::Entry(i),
-                    message: message.clone(),
-                });
+                records.push(Record::Invalid { at: Position::Entry(i), message: message.clone() });
                 continue;
             }
         };
@@ -313,67 +250,35 @@ fn har(doc: &Value) -> Result<Vec<Record>, String> {
         let (rtype, source) = if is_top {
             (ResourceType::Document, e.url)
         } else {
-            let rtype = if e.rtype == ResourceType::Document {
-                ResourceType::Subdocument
-            } else {
-                e.rtype
-            };
+            let rtype = if e.rtype == ResourceType::Document { ResourceType::Subdocument } else { e.rtype };
             (rtype, page_url(e.page).or(e.referer).unwrap_or(first_url))
         };
-        records.push(Record::Request(Request {
-            url: e.url.to_owned(),
-            source: source.to_owned(),
-            rtype,
-        }));
+        records.push(Record::Request(Request { url: e.url.to_owned(), source: source.to_owned(), rtype }));
     }
     Ok(records)
 }
 
 fn har_entry(i: usize, entry: &Value) -> Result<Entry<'_>, String> {
-    let request = entry
-        .get("request")
-        .ok_or_else(|| format!("log.entries[{i}].request missing"))?;
-    let url = request
-        .get("url")
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("log.entries[{i}].request.url missing"))?;
+    let request = entry.get("request").ok_or_else(|| format!("log.entries[{i}].request missing"))?;
+    let url = request.get("url").and_then(Value::as_str).ok_or_else(|| format!("log.entries[{i}].request.url missing"))?;
     let rtype = match entry.get("_resourceType").and_then(Value::as_str) {
         Some(name) => ResourceType::parse_lenient(name),
-        None => type_from_mime(
-            entry
-                .pointer("/response/content/mimeType")
-                .and_then(Value::as_str)
-                .unwrap_or(""),
-        ),
+        None => type_from_mime(entry.pointer("/response/content/mimeType").and_then(Value::as_str).unwrap_or("")),
     };
     let referer = request
         .get("headers")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .find(|h| {
-            h.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.eq_ignore_ascii_case("referer"))
-        })
+        .find(|h| h.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case("referer")))
         .and_then(|h| h.get("value")?.as_str());
-    Ok(Entry {
-        url,
-        rtype,
-        page: entry.get("pageref").and_then(Value::as_str),
-        referer,
-    })
+    Ok(Entry { url, rtype, page: entry.get("pageref").and_then(Value::as_str), referer })
 }
 
 /// A resource type guessed from a response's MIME type (`text/html` is a document; which
 /// document is the top one is decided by position).
 fn type_from_mime(mime: &str) -> ResourceType {
-    let mime = mime
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let mime = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if mime.contains("javascript") || mime.contains("ecmascript") {
         ResourceType::Script
     } else if mime.starts_with("image/") {

@@ -127,19 +127,14 @@ impl Options {
             trackerdb_flags += usize::from(matches!(flag, "--no-trackerdb" | "--trackerdb"));
         }
         if trackerdb_flags > 1 {
-            return Err(usage(
-                "give --no-trackerdb or --trackerdb FILE once, not both",
-            ));
+            return Err(usage("give --no-trackerdb or --trackerdb FILE once, not both"));
         }
         Ok(opts)
     }
 }
 
 fn main() -> ExitCode {
-    let args: Result<Vec<String>, OsString> = std::env::args_os()
-        .skip(1)
-        .map(OsString::into_string)
-        .collect();
+    let args: Result<Vec<String>, OsString> = std::env::args_os().skip(1).map(OsString::into_string).collect();
     let result = match args {
         Ok(args) => run(&args),
         Err(arg) => Err(usage(format!("argument {arg:?} is not valid UTF-8"))),
@@ -171,17 +166,10 @@ fn run(args: &[String]) -> Result<(), CliError> {
             print!("{USAGE}");
             Ok(())
         }
-        "classify" => classify::run(&Options::parse(
-            rest,
-            &[ENGINE_FLAGS, &["--snapshot", "--input"]].concat(),
-        )?),
-        "snapshot" => {
-            snapshot_cmd::run(&Options::parse(rest, &[ENGINE_FLAGS, &["--out"]].concat())?)
-        }
+        "classify" => classify::run(&Options::parse(rest, &[ENGINE_FLAGS, &["--snapshot", "--input"]].concat())?),
+        "snapshot" => snapshot_cmd::run(&Options::parse(rest, &[ENGINE_FLAGS, &["--out"]].concat())?),
         "lists" => lists(&Options::parse(rest, ENGINE_FLAGS)?),
-        other if other.starts_with('-') => Err(usage(format!(
-            "unknown option `{other}` (give a command first)"
-        ))),
+        other if other.starts_with('-') => Err(usage(format!("unknown option `{other}` (give a command first)"))),
         other => Err(usage(format!("unknown command `{other}`"))),
     }
 }
@@ -189,8 +177,7 @@ fn run(args: &[String]) -> Result<(), CliError> {
 /// `trustledger lists`: the list reports as pretty JSON on stdout.
 fn lists(opts: &Options) -> Result<(), CliError> {
     let (_, reports) = build_engine(opts)?;
-    let json = serde_json::to_string_pretty(&reports)
-        .map_err(|e| failed(format!("cannot serialise the reports: {e}")))?;
+    let json = serde_json::to_string_pretty(&reports).map_err(|e| failed(format!("cannot serialise the reports: {e}")))?;
     println!("{json}");
     Ok(())
 }
@@ -207,8 +194,7 @@ pub fn load_engine(opts: &Options) -> Result<(Engine, Vec<ListReport>), CliError
         ));
     }
     let bytes = fs::read(path).map_err(|e| failed(format!("cannot read {path}: {e}")))?;
-    let engine = Engine::from_snapshot(&bytes)
-        .map_err(|e| failed(format!("cannot load snapshot {path}: {e}")))?;
+    let engine = Engine::from_snapshot(&bytes).map_err(|e| failed(format!("cannot load snapshot {path}: {e}")))?;
     Ok((engine, Vec::new()))
 }
 
@@ -222,14 +208,9 @@ pub fn build_engine(opts: &Options) -> Result<(Engine, Vec<ListReport>), CliErro
     let mut names = HashSet::new();
     for path in &opts.lists {
         let text = read_text(path)?;
-        let name = Path::new(path)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or(path);
+        let name = Path::new(path).file_name().and_then(|n| n.to_str()).unwrap_or(path);
         if !names.insert(name.to_owned()) {
-            return Err(failed(format!(
-                "two lists are named {name} (verdicts cite lists by file name): rename one"
-            )));
+            return Err(failed(format!("two lists are named {name} (verdicts cite lists by file name): rename one")));
         }
         builder.add_list(name, &text);
     }
@@ -238,10 +219,7 @@ pub fn build_engine(opts: &Options) -> Result<(Engine, Vec<ListReport>), CliErro
     }
     let (engine, reports) = builder.build();
     for r in reports.iter().filter(|r| r.filters + r.exceptions == 0) {
-        eprintln!(
-            "trustledger: warning: list {} has no network filter (is it a filter list?)",
-            r.name
-        );
+        eprintln!("trustledger: warning: list {} has no network filter (is it a filter list?)", r.name);
     }
     Ok((engine, reports))
 }
@@ -290,18 +268,9 @@ pub fn report_line(r: &ListReport) -> String {
     if let Some(version) = &r.version {
         line += &format!(" version {version}");
     }
-    line += &format!(
-        ", {} filters, {} exceptions, {} skipped",
-        r.filters,
-        r.exceptions,
-        r.skipped_total()
-    );
+    line += &format!(", {} filters, {} exceptions, {} skipped", r.filters, r.exceptions, r.skipped_total());
     if !r.skipped.is_empty() {
-        let reasons: Vec<String> = r
-            .skipped
-            .iter()
-            .map(|(reason, n)| format!("{reason}: {n}"))
-            .collect();
+        let reasons: Vec<String> = r.skipped.iter().map(|(reason, n)| format!("{reason}: {n}")).collect();
         line += &format!(" ({})", reasons.join("; "));
     }
     line

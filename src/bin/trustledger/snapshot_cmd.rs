@@ -11,20 +11,14 @@ use trustledger::Engine;
 use crate::{build_engine, failed, report_line, trackerdb_label, usage, CliError, Options};
 
 pub fn run(opts: &Options) -> Result<(), CliError> {
-    let out = opts
-        .out
-        .as_deref()
-        .ok_or_else(|| usage("snapshot needs --out FILE"))?;
+    let out = opts.out.as_deref().ok_or_else(|| usage("snapshot needs --out FILE"))?;
     let (engine, reports) = build_engine(opts)?;
     let bytes = engine.to_snapshot();
     // Never ship a snapshot this build cannot read back.
     if let Err(e) = Engine::from_snapshot(&bytes) {
-        return Err(failed(format!(
-            "the snapshot just built does not load back ({e}); nothing written"
-        )));
+        return Err(failed(format!("the snapshot just built does not load back ({e}); nothing written")));
     }
-    write_atomically(Path::new(out), &bytes)
-        .map_err(|e| failed(format!("cannot write {out}: {e}")))?;
+    write_atomically(Path::new(out), &bytes).map_err(|e| failed(format!("cannot write {out}: {e}")))?;
     if !opts.quiet {
         eprintln!(
             "trustledger: wrote {out}: {} bytes, {} filters, TrackerDB {}",
@@ -56,9 +50,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn temporary_path(path: &Path) -> io::Result<PathBuf> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+    let name = path.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
     let mut tmp = name.to_owned();
     tmp.push(".tmp");
     Ok(path.with_file_name(tmp))
