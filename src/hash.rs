@@ -21,9 +21,9 @@ pub fn hash_bytes(bytes: &[u8]) -> u32 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(MUL);
+        // Byte by byte: a variable-length copy would be a `memcpy` call per token.
+        let w = rest.iter().rev().fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        h = (h ^ w).wrapping_mul(MUL);
         h ^= h >> 29;
     }
     let h = (h ^ (h >> 32)) as u32;

@@ -27,11 +27,21 @@ pub(crate) fn gram_bit(b: &[u8]) -> usize {
 /// `token_offsets` entry of a filter whose match start the token does not fix.
 pub(crate) const NO_OFFSET: u16 = u16::MAX;
 
-/// Token bytes: what URLs and patterns are cut into tokens by.
+/// Token bytes: what URLs and patterns are cut into tokens by (letters, digits, `%`).
 #[inline]
 pub(crate) fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'%'
+    TOKEN_BYTES[usize::from(b)]
 }
+
+static TOKEN_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'%' as usize;
+        b += 1;
+    }
+    t
+};
 
 /// The bit a token contributes to a token mask.
 #[inline]
@@ -45,9 +55,9 @@ struct Prepared {
     suffixes: [(u32, u16); 16],
     n_suffixes: usize,
     /// (hash, position in the URL) of each token.
-    tokens: [(u32, u32); 96],
+    tokens: [(u32, u32); 64],
     n_tokens: usize,
-    /// Tokens past the first 96 (long URLs).
+    /// Tokens past the first 64 (long URLs).
     more_tokens: Vec<(u32, u32)>,
     url_mask: u32,
     /// The URL has non-ASCII characters, which a case-insensitive regex may fold onto ASCII
@@ -60,7 +70,7 @@ impl Prepared {
         let mut p = Prepared {
             suffixes: [(0, 0); 16],
             n_suffixes: 0,
-            tokens: [(0, 0); 96],
+            tokens: [(0, 0); 64],
             n_tokens: 0,
             more_tokens: Vec::new(),
             url_mask: 0,

@@ -111,22 +111,29 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize] as f64
 }
 
-fn time_requests(passes: usize, n: usize, mut one: impl FnMut(usize) -> bool) -> (f64, f64, f64, usize) {
-    let mut blocked = 0;
-    for i in 0..n {
-        blocked += usize::from(one(i)); // warm-up pass, also counts blocks
-    }
-    let mut samples = Vec::with_capacity(passes * n);
+/// Per-request figures for each engine, timed in interleaved passes (ours, peer, ours, …) so
+/// that drift in the machine's speed falls on both alike. One untimed warm-up pass each first.
+fn time_interleaved(passes: usize, n: usize, engines: &mut [&mut dyn FnMut(usize) -> bool]) -> Vec<(f64, f64, f64, usize)> {
+    let blocked: Vec<usize> = engines.iter_mut().map(|one| (0..n).filter(|&i| one(i)).count()).collect();
+    let mut samples: Vec<Vec<u64>> = engines.iter().map(|_| Vec::with_capacity(passes * n)).collect();
     for _ in 0..passes {
-        for i in 0..n {
-            let t = Instant::now();
-            black_box(one(i));
-            samples.push(t.elapsed().as_nanos() as u64);
+        for (one, samples) in engines.iter_mut().zip(&mut samples) {
+            for i in 0..n {
+                let t = Instant::now();
+                black_box(one(i));
+                samples.push(t.elapsed().as_nanos() as u64);
+            }
         }
     }
-    samples.sort_unstable();
-    let mean = samples.iter().sum::<u64>() as f64 / samples.len() as f64;
-    (percentile(&samples, 0.5), percentile(&samples, 0.99), mean, blocked)
+    samples
+        .into_iter()
+        .zip(blocked)
+        .map(|(mut s, blocked)| {
+            s.sort_unstable();
+            let mean = s.iter().sum::<u64>() as f64 / s.len() as f64;
+            (percentile(&s, 0.5), percentile(&s, 0.99), mean, blocked)
+        })
+        .collect()
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -203,11 +210,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let before = live();
     let engine = Engine::from_snapshot(&snapshot).map_err(|e| e.to_string())?;
     ours.heap_after_load_bytes = live().saturating_sub(before);
-    (ours.median_ns, ours.p99_ns, ours.mean_ns, ours.blocked) =
-        time_requests(a.passes, requests.len(), |i| engine.classify(&requests[i].url, &requests[i].source, requests[i].rtype).matched);
-    drop(engine);
 
-    let peer = peer::figures(&texts, db.as_ref(), &requests, a.passes);
+    let mut mine = |i: usize| engine.classify(&requests[i].url, &requests[i].source, requests[i].rtype).matched;
+    let (mut peer, mut theirs) = match peer::setup(&texts, db.as_ref(), &requests) {
+        Some((figures, classify)) => (Some(figures), Some(classify)),
+        None => (None, None),
+    };
+    let mut engines: Vec<&mut dyn FnMut(usize) -> bool> = vec![&mut mine];
+    if let Some(theirs) = theirs.as_mut() {
+        engines.push(theirs.as_mut());
+    }
+    let timed = time_interleaved(a.passes, requests.len(), &mut engines);
+    (ours.median_ns, ours.p99_ns, ours.mean_ns, ours.blocked) = timed[0];
+    if let (Some(p), Some(t)) = (peer.as_mut(), timed.get(1)) {
+        (p.median_ns, p.p99_ns, p.mean_ns, p.blocked) = *t;
+    }
     print_table(&ours, peer.as_ref(), requests.len(), a.passes);
     if let Some(path) = &a.json {
         let doc = serde_json::json!({ "requests": requests.len(), "passes": a.passes, "ours": ours, "peer": peer });
@@ -256,16 +273,19 @@ fn print_table(ours: &Figures, peer: Option<&Figures>, n: usize, passes: usize) 
     }
 }
 
+/// The peer: what Brave's adblock crate measures on the same lists, and a closure classifying
+/// request `i` with it (same request, type name as adblock spells it, method GET).
+type Classify<'a> = Box<dyn FnMut(usize) -> bool + 'a>;
+
 #[cfg(feature = "peer")]
 mod peer {
     use super::*;
 
-    pub fn figures(
+    pub fn setup<'a>(
         texts: &[(String, String)],
         db: Option<&trustledger::TrackerDb>,
-        requests: &[input::Request],
-        passes: usize,
-    ) -> Option<Figures> {
+        requests: &'a [input::Request],
+    ) -> Option<(Figures, Classify<'a>)> {
         let mut all: Vec<String> = texts.iter().map(|(_, t)| t.clone()).collect();
         if let Some(db) = db {
             all.push(db.patterns.iter().flat_map(|p| p.filters.iter()).map(|f| format!("{f}\n")).collect());
@@ -307,13 +327,13 @@ mod peer {
         let mut engine = adblock::Engine::default();
         engine.deserialize(&bytes).ok()?;
         f.heap_after_load_bytes = live().saturating_sub(before);
-        let types: Vec<&str> = requests.iter().map(|r| r.rtype.as_str()).collect();
-        (f.median_ns, f.p99_ns, f.mean_ns, f.blocked) = time_requests(passes, requests.len(), |i| {
+        let types: Vec<&'static str> = requests.iter().map(|r| r.rtype.as_str()).collect();
+        let classify = move |i: usize| {
             let r = &requests[i];
             adblock::request::Request::new(&r.url, &r.source, types[i], "GET")
                 .is_ok_and(|req| engine.check_network_request(&req).should_block())
-        });
-        Some(f)
+        };
+        Some((f, Box::new(classify)))
     }
 }
 
@@ -321,7 +341,11 @@ mod peer {
 mod peer {
     use super::*;
 
-    pub fn figures(_: &[(String, String)], _: Option<&trustledger::TrackerDb>, _: &[input::Request], _: usize) -> Option<Figures> {
+    pub fn setup<'a>(
+        _: &[(String, String)],
+        _: Option<&trustledger::TrackerDb>,
+        _: &'a [input::Request],
+    ) -> Option<(Figures, Classify<'a>)> {
         None
     }
 }
