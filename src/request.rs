@@ -45,8 +45,14 @@ impl ResourceType {
     /// `eventsource`, …) type name, case-insensitively. Unknown names are `None`.
     pub fn parse(name: &str) -> Option<ResourceType> {
         use ResourceType::*;
-        let lower = name.to_ascii_lowercase();
-        Some(match lower.as_str() {
+        // Lower-cased on the stack: this runs once per request.
+        let mut buf = [0u8; 24];
+        let lower = buf.get_mut(..name.len()).map(|b| {
+            b.copy_from_slice(name.as_bytes());
+            b.make_ascii_lowercase();
+            &*b
+        })?;
+        Some(match std::str::from_utf8(lower).unwrap_or("") {
             "main_frame" | "document" | "doc" | "outermost_frame" => Document,
             "sub_frame" | "subdocument" | "frame" | "iframe" => Subdocument,
             "script" => Script,
@@ -118,9 +124,9 @@ pub struct Request<'a> {
     pub(crate) source_hashes: [u32; MAX_SUFFIXES],
     pub(crate) n_source_hashes: usize,
     /// Hashes of the page host's label suffixes with the public suffix removed, for `$domain=x.*`
-    /// (tagged so they never equal a plain domain hash).
-    pub(crate) entity_hashes: [u32; MAX_SUFFIXES],
-    pub(crate) n_entity_hashes: usize,
+    /// (tagged so they never equal a plain domain hash). Computed on first use: it needs the
+    /// Public Suffix List, and few filters name entities.
+    entity_hashes: std::cell::OnceCell<([u32; MAX_SUFFIXES], usize)>,
 }
 
 /// Tag XORed into entity hashes (`google.*`) so they live apart from plain domain hashes.
@@ -168,12 +174,6 @@ pub(crate) fn suffix_hashes(host: &str, tag: u32, out: &mut [u32; MAX_SUFFIXES])
 impl<'a> Request<'a> {
     /// Prepares a request. `source_url` is the page or frame that made it.
     pub fn new(url: &'a str, source_url: &'a str, rtype: ResourceType) -> Request<'a> {
-        Self::prepare(url, source_url, rtype, true)
-    }
-
-    /// Like [`Request::new`]; `entities` says whether to hash the page's entity names
-    /// (`google.*`), which only engines with such `$domain=` entries need.
-    pub fn prepare(url: &'a str, source_url: &'a str, rtype: ResourceType, entities: bool) -> Request<'a> {
         let lower_url = lower(url);
         let parts = site::parse_url(&lower_url);
         let source_host = site::parse_url(source_url).map(|p| lower(&source_url[p.host_start..p.host_end]));
@@ -192,14 +192,7 @@ impl<'a> Request<'a> {
             _ => true,
         };
         let mut source_hashes = [0; MAX_SUFFIXES];
-        let mut entity_hashes = [0; MAX_SUFFIXES];
-        let (mut n_source_hashes, mut n_entity_hashes) = (0, 0);
-        if let Some(s) = src {
-            n_source_hashes = suffix_hashes(s, 0, &mut source_hashes);
-            if let Some(entity) = site::without_suffix(s).filter(|_| entities) {
-                n_entity_hashes = suffix_hashes(entity, ENTITY_TAG, &mut entity_hashes);
-            }
-        }
+        let n_source_hashes = src.map_or(0, |s| suffix_hashes(s, 0, &mut source_hashes));
         Request {
             url,
             lower: lower_url,
@@ -210,8 +203,7 @@ impl<'a> Request<'a> {
             strict_third_party,
             source_hashes,
             n_source_hashes,
-            entity_hashes,
-            n_entity_hashes,
+            entity_hashes: std::cell::OnceCell::new(),
         }
     }
 
@@ -230,7 +222,12 @@ impl<'a> Request<'a> {
     }
 
     pub(crate) fn entity_hashes(&self) -> &[u32] {
-        &self.entity_hashes[..self.n_entity_hashes]
+        let (hashes, n) = self.entity_hashes.get_or_init(|| {
+            let mut hashes = [0; MAX_SUFFIXES];
+            let n = self.source_host.as_deref().and_then(site::without_suffix).map_or(0, |e| suffix_hashes(e, ENTITY_TAG, &mut hashes));
+            (hashes, n)
+        });
+        &hashes[..*n]
     }
 }
 

@@ -82,7 +82,24 @@ pub fn registrable_domain(host: &str) -> &str {
     if is_ip(host) || !host.contains('.') || host.starts_with('.') || host.contains("..") {
         return host;
     }
-    psl::domain_str(host).unwrap_or(host)
+    let start = RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if let Some((_, start)) = recent.iter().find(|(h, _)| h == host) {
+            return *start;
+        }
+        let start = host.len() - psl::domain_str(host).map_or(host.len(), str::len);
+        let slot = recent.iter().position(|(h, _)| h.is_empty()).unwrap_or(host.len() % recent.len());
+        recent[slot] = (host.to_owned(), start);
+        start
+    });
+    &host[start..]
+}
+
+thread_local! {
+    /// The last few hosts looked up and where their registrable domain starts: a page's requests
+    /// come in bursts from the same hosts, and the Public Suffix List lookup is the most
+    /// expensive step of classifying (several times more so in WebAssembly).
+    static RECENT: std::cell::RefCell<[(String, usize); 8]> = Default::default();
 }
 
 /// The host with its public suffix removed (`www.google.co.uk` → `www.google`), used for

@@ -222,8 +222,6 @@ struct Item {
     external: Option<String>,
     geometry: Option<(u16, u16)>,
     tracker: u32,
-    /// Some `$domain=` entry is an entity (`google.*`).
-    entity: bool,
 }
 
 impl Item {
@@ -244,6 +242,7 @@ impl Item {
             (tracker != NONE, compiled::TRACKER),
             (elided, compiled::ELIDED),
             (!f.regex && !f.pattern.contains(['*', '^']), compiled::PLAIN),
+            (f.include_domains.iter().chain(&f.exclude_domains).any(|d| d.ends_with(".*")), compiled::ENTITY),
         ] {
             if on {
                 flags |= bit;
@@ -293,7 +292,8 @@ impl Item {
             };
             if !tokens.is_empty() {
                 Slot::Token(tokens)
-            } else if !include.is_empty() {
+            } else if !include.is_empty() && flags & compiled::ENTITY == 0 {
+                // Entities (`google.*`) would need the Public Suffix List per request to look up.
                 Slot::Domain
             } else if let Some(literal) = required_literal(f) {
                 let gram = rarest_gram(&literal);
@@ -302,8 +302,7 @@ impl Item {
                 Slot::Fallback
             }
         };
-        let entity = f.include_domains.iter().chain(&f.exclude_domains).any(|d| d.ends_with(".*"));
-        Item { filter, slot, include, exclude, external, geometry, tracker, entity }
+        Item { filter, slot, include, exclude, external, geometry, tracker }
     }
 }
 
@@ -406,7 +405,6 @@ fn push(engine: &mut Engine, item: &Item) -> u32 {
     if item.tracker != NONE {
         engine.tracker_filters.push((id, item.tracker));
     }
-    engine.has_entities |= item.entity;
     engine.filters.push(f);
     id
 }

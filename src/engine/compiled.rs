@@ -32,7 +32,9 @@ pub(crate) const GEOMETRY: u16 = 1 << 12;
 pub(crate) const ELIDED: u16 = 1 << 13;
 /// The pattern has no `*` and no `^`: a plain string comparison decides it.
 pub(crate) const PLAIN: u16 = 1 << 14;
-pub(crate) const ALL_FLAGS: u16 = (1 << 15) - 1;
+/// Some `$domain=` entry is an entity (`google.*`): the page's entity names are needed.
+pub(crate) const ENTITY: u16 = 1 << 15;
+pub(crate) const ALL_FLAGS: u16 = u16::MAX;
 
 /// A compiled filter (8 bytes, also in a snapshot).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -71,7 +73,8 @@ impl CFilter {
 #[inline]
 pub(crate) fn derive(line: &[u8], flags: u16) -> (usize, usize) {
     let start = derive_start(flags).min(line.len());
-    let mut end = start + memchr::memchr2(b'$', b'\n', &line[start..]).unwrap_or(line.len() - start);
+    // Patterns are short: a plain loop beats a vectorised search's set-up here.
+    let mut end = start + line[start..].iter().position(|&b| b == b'$' || b == b'\n').unwrap_or(line.len() - start);
     if flags & RIGHT_ANCHOR != 0 && end > start {
         end -= 1;
     }
@@ -193,8 +196,9 @@ impl Engine {
         let start = d.start as usize;
         let include = &self.domain_hashes[start..start + usize::from(d.include)];
         let exclude = &self.domain_hashes[start + usize::from(d.include)..start + usize::from(d.include) + usize::from(d.exclude)];
+        let entities: &[u32] = if self.filters[id as usize].has(ENTITY) { req.entity_hashes() } else { &[] };
         let mut included = include.is_empty();
-        for h in req.source_hashes().iter().chain(req.entity_hashes()) {
+        for h in req.source_hashes().iter().chain(entities) {
             if exclude.contains(h) {
                 return false;
             }

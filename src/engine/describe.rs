@@ -105,7 +105,7 @@ impl Engine {
 
     /// Classifies and describes in one go.
     pub fn classify_full(&self, url: &str, source_url: &str, rtype: ResourceType) -> Classification {
-        let req = Request::prepare(url, source_url, rtype, self.has_entities);
+        let req = Request::new(url, source_url, rtype);
         let verdict = self.classify_request(&req);
         let mut c = self.describe(url, rtype, &verdict);
         c.domain = req.host().map(|h| site::registrable_domain(h).to_owned());

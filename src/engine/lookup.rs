@@ -50,7 +50,7 @@ pub(crate) fn token_bit(hash: u32) -> u32 {
 }
 
 /// A request's hashes, computed once.
-struct Prepared {
+pub(crate) struct Prepared {
     /// (hash, start offset within the host) of each label suffix, longest first.
     suffixes: [(u32, u16); 16],
     n_suffixes: usize,
@@ -59,14 +59,14 @@ struct Prepared {
     n_tokens: usize,
     /// Tokens past the first 64 (long URLs).
     more_tokens: Vec<(u32, u32)>,
-    url_mask: u32,
+    pub(crate) url_mask: u32,
     /// The URL has non-ASCII characters, which a case-insensitive regex may fold onto ASCII
     /// letters (`K` KELVIN SIGN matches `k`): token indexes cannot vouch for regexes then.
     non_ascii: bool,
 }
 
 impl Prepared {
-    fn new(req: &Request) -> Prepared {
+    pub(crate) fn new(req: &Request) -> Prepared {
         let mut p = Prepared {
             suffixes: [(0, 0); 16],
             n_suffixes: 0,
@@ -118,7 +118,7 @@ impl Prepared {
         p
     }
 
-    fn tokens(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+    pub(crate) fn tokens(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         self.tokens[..self.n_tokens].iter().chain(&self.more_tokens).copied()
     }
 }
@@ -227,7 +227,7 @@ impl Engine {
             }
         }
         if !g.domain.keys.is_empty() {
-            for &d in req.source_hashes().iter().chain(req.entity_hashes()) {
+            for &d in req.source_hashes() {
                 let (lo, hi) = g.domain.keys.find(d);
                 for &id in &g.domain.ids[lo..hi] {
                     test(id);

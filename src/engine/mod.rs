@@ -21,7 +21,7 @@
 mod build;
 mod compiled;
 mod describe;
-mod lookup;
+pub(crate) mod lookup;
 pub mod snapshot;
 mod tokens;
 
@@ -171,8 +171,6 @@ pub struct Engine {
     /// Sorted by id.
     pub(crate) domain_refs: Vec<DomainRef>,
     pub(crate) domain_hashes: Vec<u32>,
-    /// Whether any `$domain=` names an entity (`google.*`), so requests need entity hashes.
-    pub(crate) has_entities: bool,
     /// Patterns that are not a slice of their filter's text: (id, offset, length) in `ext_arena`,
     /// sorted by id.
     pub(crate) externals: Vec<(u32, u32, u32)>,
@@ -220,7 +218,7 @@ impl Engine {
     /// Classifies one request. `source_url` is the page or frame that made it (any string; a
     /// non-URL means an unknown page, which makes the request third party).
     pub fn classify(&self, url: &str, source_url: &str, rtype: ResourceType) -> Verdict {
-        let req = Request::prepare(url, source_url, rtype, self.has_entities);
+        let req = Request::new(url, source_url, rtype);
         self.classify_request(&req)
     }
 
@@ -246,3 +244,33 @@ impl Engine {
 
 #[cfg(test)]
 mod tests;
+
+/// How many filters each index holds, per kind (blocking, exception): what `trustledger bench`
+/// prints so that an index that grows out of shape is seen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IndexStats {
+    pub host: usize,
+    pub token: usize,
+    pub domain: usize,
+    pub gram: usize,
+    pub fallback: usize,
+    /// The fallback filters' texts (checked for every request), at most 20.
+    pub fallback_sample: Vec<String>,
+}
+
+impl Engine {
+    /// Index sizes for blocking filters (`[0]`) and exceptions (`[1]`).
+    pub fn index_stats(&self) -> [IndexStats; 2] {
+        self.groups.clone().map(|g| {
+            let (start, len) = g.fallback;
+            IndexStats {
+                host: g.host.keys.len(),
+                token: g.token.keys.len(),
+                domain: g.domain.ids.len(),
+                gram: g.gram.ids.len(),
+                fallback: len as usize,
+                fallback_sample: (start..start + len.min(20)).map(|id| self.filter_text(&self.filters[id as usize]).into_owned()).collect(),
+            }
+        })
+    }
+}

@@ -7,7 +7,7 @@
 //! ```text
 //! header   magic "TLEDGER\0" (8) | version u32 | payload length u64 | checksum u64
 //! payload  arena str | lists | filters vec<8-byte record> | 2 × group | domain refs |
-//!          domain hashes | has-entities u8 | externals + ext arena | geometry | regex ids |
+//!          domain hashes | externals + ext arena | geometry | regex ids |
 //!          tracker filters | trackers
 //! ```
 //!
@@ -24,7 +24,7 @@ use crate::hash::KeyDir;
 
 pub const MAGIC: &[u8; 8] = b"TLEDGER\0";
 /// Bump on any layout change; older snapshots are then refused with [`SnapshotError::Version`].
-pub const VERSION: u32 = 7;
+pub const VERSION: u32 = 8;
 const HEADER: usize = 8 + 4 + 8 + 8;
 
 /// Why a snapshot was refused.
@@ -227,7 +227,6 @@ impl Engine {
             w.u16(d.exclude);
         }
         w.vec(&self.domain_hashes);
-        w.u8(u8::from(self.has_entities));
         w.len(self.externals.len());
         for &(id, off, len) in &self.externals {
             w.u32(id);
@@ -335,7 +334,6 @@ impl Engine {
         e.domain_refs =
             r.records(12, |b| DomainRef { id: le32(b), start: le32(&b[4..]), include: le16(&b[8..]), exclude: le16(&b[10..]) })?;
         e.domain_hashes = r.vec()?;
-        e.has_entities = r.u8()? != 0;
         e.externals = r.records(12, |b| (le32(b), le32(&b[4..]), le32(&b[8..])))?;
         e.ext_arena = r.str()?;
         e.geometry = r.records(8, |b| (le32(b), le16(&b[4..]), le16(&b[6..])))?;

@@ -83,7 +83,11 @@ fn regex_items(src: &str) -> Option<Vec<Option<u8>>> {
             }
             b'?' | b'*' | b'{' | b'+' => {
                 if b[i] == b'?' && i > 0 && b[i - 1] == b'(' {
-                    return None; // `(?flags)` or a look-around
+                    if b.get(i + 1) == Some(&b':') {
+                        i += 2; // `(?:` opens a plain group
+                        continue;
+                    }
+                    return None; // `(?flags)`, `(?P<name>`: nothing is required
                 }
                 // The quantifier makes the previous item optional or repeated.
                 if let Some(last) = items.last_mut() {
@@ -191,6 +195,7 @@ mod tests {
         assert_eq!(regex_tokens(r"^https?:\/\/tmx\.(td|tdbank)\.com\/"), ["tmx", "com"]);
         assert!(regex_tokens(r"a|b").is_empty());
         assert!(regex_tokens(r"(?i)\/adx\/").is_empty());
+        assert_eq!(regex_tokens(r"^https:\/\/www\.gtm\.com\/a\?(?:.+&)?gtm=").len(), 4);
         assert_eq!(regex_tokens(r"\.2mdn\.net\/([0-9]+|ads)"), ["2mdn", "net"]);
         assert_eq!(regex_tokens(r"\/ads?\/"), Vec::<String>::new());
         assert_eq!(regex_tokens(r"\/adx\/"), ["adx"]);

@@ -59,10 +59,13 @@ struct Args {
     trackerdb: bool,
     json: Option<String>,
     snapshot_out: Option<String>,
+    /// Skip the peer even when it is compiled in.
+    no_peer: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
-    let mut a = Args { lists: Vec::new(), requests: String::new(), passes: 5, trackerdb: true, json: None, snapshot_out: None };
+    let mut a =
+        Args { lists: Vec::new(), requests: String::new(), passes: 5, trackerdb: true, json: None, snapshot_out: None, no_peer: false };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
@@ -73,6 +76,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--json" => a.json = Some(value()?),
             "--snapshot-out" => a.snapshot_out = Some(value()?),
             "--no-trackerdb" => a.trackerdb = false,
+            "--no-peer" => a.no_peer = true,
             other => return Err(format!("unknown bench option {other}\n{USAGE}")),
         }
     }
@@ -212,7 +216,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     ours.heap_after_load_bytes = live().saturating_sub(before);
 
     let mut mine = |i: usize| engine.classify(&requests[i].url, &requests[i].source, requests[i].rtype).matched;
-    let (mut peer, mut theirs) = match peer::setup(&texts, db.as_ref(), &requests) {
+    let peer_setup = if a.no_peer { None } else { peer::setup(&texts, db.as_ref(), &requests) };
+    let (mut peer, mut theirs) = match peer_setup {
         Some((figures, classify)) => (Some(figures), Some(classify)),
         None => (None, None),
     };

@@ -24,7 +24,7 @@ trustledger: classify requests against filter lists and TrackerDB
 
 Usage:
   trustledger classify (--list FILE... | --snapshot FILE) --input REQUESTS [options]
-  trustledger snapshot --list FILE... --out ENGINE.bin [options]
+  trustledger snapshot [--list FILE...] --out ENGINE.bin [options]
   trustledger lists --list FILE... [options]
   trustledger bench [bench options]
   trustledger help
@@ -201,8 +201,8 @@ pub fn load_engine(opts: &Options) -> Result<(Engine, Vec<ListReport>), CliError
 /// Builds an engine from `--list` files and the chosen TrackerDB. Returns one report per list
 /// (TrackerDB's last). Warns on stderr about a list with no network filter at all.
 pub fn build_engine(opts: &Options) -> Result<(Engine, Vec<ListReport>), CliError> {
-    if opts.lists.is_empty() {
-        return Err(usage("give at least one --list FILE"));
+    if opts.lists.is_empty() && matches!(opts.trackerdb, TrackerDbChoice::Off) {
+        return Err(usage("give at least one --list FILE (or use TrackerDB's filters)"));
     }
     let mut builder = EngineBuilder::new();
     let mut names = HashSet::new();

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Trust Ledger's one build script. Idempotent: it installs what it needs, then builds.
+#
+#   ./build.sh          build everything: native CLI, wasm engine, engine snapshot (build/)
+#   ./build.sh test     formatting, lints, native tests, wasm tests under Node
+#   ./build.sh bench    benchmarks: this engine vs Brave's adblock crate, native and wasm
+#
+# The wasm-bindgen CLI is pinned to the exact `wasm-bindgen` version in Cargo.toml (one place).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+ROOT=$PWD
+BUILD=$ROOT/build
+DATA=${TRUSTLEDGER_DATA:-$ROOT/../shared/data}
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+wasm_bindgen_version() {
+  sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml
+}
+
+setup() {
+  log "toolchain"
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    rustup target add wasm32-unknown-unknown
+  fi
+  local want; want=$(wasm_bindgen_version)
+  [ -n "$want" ] || { echo "cannot read the pinned wasm-bindgen version from Cargo.toml" >&2; exit 1; }
+  if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$want" ]; then
+    cargo install wasm-bindgen-cli --version "$want" --locked
+  fi
+  log "npm packages (TrackerDB)"
+  if [ ! -f node_modules/@ghostery/trackerdb/dist/trackerdb.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund
+  fi
+}
+
+build_native() {
+  log "native CLI (target/release/trustledger)"
+  cargo build --release --locked
+}
+
+build_wasm() {
+  log "wasm engine ($BUILD/wasm)"
+  cargo build --release --locked --lib --target wasm32-unknown-unknown
+  wasm-bindgen --target web --out-dir "$BUILD/wasm" target/wasm32-unknown-unknown/release/trustledger.wasm
+}
+
+build_snapshot() {
+  log "engine snapshot from TrackerDB ($BUILD/engine.bin)"
+  target/release/trustledger snapshot --out "$BUILD/engine.bin"
+}
+
+build_all() {
+  setup
+  mkdir -p "$BUILD"
+  build_native
+  build_wasm
+  build_snapshot
+}
+
+run_tests() {
+  setup
+  log "format and lints"
+  cargo fmt --check
+  cargo clippy --locked --all-targets -- -D warnings
+  cargo clippy --locked --all-targets --features peer -- -D warnings
+  cargo clippy --locked --lib --target wasm32-unknown-unknown -- -D warnings
+  log "native tests"
+  if [ -d "$DATA" ]; then
+    export TRUSTLEDGER_REQUIRE_DATA=1 TRUSTLEDGER_DATA="$DATA"
+  else
+    echo "note: $DATA not found: tests that need the shared data say SKIPPED" >&2
+  fi
+  cargo test --locked
+  mkdir -p "$BUILD"
+  build_native
+  build_wasm
+  log "wasm tests (Node)"
+  node --test tests/wasm/
+}
+
+run_bench() {
+  setup
+  [ -f "$DATA/easyprivacy.txt" ] && [ -f "$DATA/matching-test-requests.json" ] \
+    || { echo "bench needs $DATA/easyprivacy.txt and matching-test-requests.json (set TRUSTLEDGER_DATA)" >&2; exit 1; }
+  mkdir -p "$BUILD"
+  log "native: trustledger vs adblock, same lists, same requests, one process"
+  cargo build --release --locked --features peer
+  target/release/trustledger bench --list "$DATA/easyprivacy.txt" --requests "$DATA/matching-test-requests.json" \
+    --passes 10 --json "$BUILD/bench-native.json"
+  build_wasm
+  log "wasm under Node vs native, same snapshot, same requests, alternating rounds"
+  node bench/wasm-bench.mjs target/release/trustledger "$BUILD/wasm" "$DATA/easyprivacy.txt" \
+    "$DATA/matching-test-requests.json" "$BUILD/bench-wasm.json"
+}
+
+case "${1:-build}" in
+  build) build_all ;;
+  test) run_tests ;;
+  bench) run_bench ;;
+  *) echo "usage: ./build.sh [build|test|bench]" >&2; exit 2 ;;
+esac
