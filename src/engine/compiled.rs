@@ -34,7 +34,6 @@ pub(crate) const ELIDED: u16 = 1 << 13;
 pub(crate) const PLAIN: u16 = 1 << 14;
 /// Some `$domain=` entry is an entity (`google.*`): the page's entity names are needed.
 pub(crate) const ENTITY: u16 = 1 << 15;
-pub(crate) const ALL_FLAGS: u16 = u16::MAX;
 
 /// A compiled filter (8 bytes, also in a snapshot).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

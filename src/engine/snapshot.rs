@@ -401,7 +401,7 @@ impl Engine {
         for (id, f) in self.filters.iter().enumerate() {
             let id = id as u32;
             let text_ok = (f.text as usize) < arena.len() && (f.text == 0 || arena[f.text as usize - 1] == b'\n');
-            if !text_ok || self.lists.is_empty() || f.flags() & !compiled::ALL_FLAGS != 0 {
+            if !text_ok || self.lists.is_empty() {
                 return Err(bad("a filter's text is outside the arena"));
             }
             let line = &arena[f.text as usize..];
