@@ -87,7 +87,9 @@ pub fn registrable_domain(host: &str) -> &str {
         if let Some((_, start)) = recent.iter().find(|(h, _)| h == host) {
             return *start;
         }
-        let start = host.len() - psl::domain_str(host).map_or(host.len(), str::len);
+        // The Public Suffix List may answer with a normalised name (a trailing dot dropped):
+        // only a true suffix of the host is used.
+        let start = psl::domain_str(host).filter(|d| host.ends_with(d)).map_or(0, |d| host.len() - d.len());
         let slot = recent.iter().position(|(h, _)| h.is_empty()).unwrap_or(host.len() % recent.len());
         recent[slot] = (host.to_owned(), start);
         start
@@ -157,6 +159,7 @@ mod tests {
         assert_eq!(registrable_domain("co.uk"), "co.uk");
         assert_eq!(registrable_domain("example.com."), "example.com");
         assert_eq!(registrable_domain("a..com"), "a..com");
+        assert!(is_third_party("ém-é.véba9éé-44..", Some("x.example")));
         assert!(is_third_party("evil..com", Some("victim..com")));
     }
 
