@@ -19,8 +19,8 @@ if (!outPath) {
   console.error('usage: node bench/wasm-bench.mjs CLI WASM_DIR LIST REQUESTS.json OUT.json [ROUNDS]');
   process.exit(2);
 }
-const rounds = Number(roundsArg ?? 5);
-const passes = 3;
+const rounds = Number(roundsArg ?? 15);
+const passes = 2;
 const { initSync, WasmEngine } = await import(pathToFileURL(resolve(wasmDir, 'trustledger.js')).href);
 const { fastClassifier } = await import('./fast-input.mjs');
 const { memory } = initSync({ module: readFileSync(join(wasmDir, 'trustledger_bg.wasm')) });

@@ -45,6 +45,17 @@ impl ResourceType {
     /// `eventsource`, …) type name, case-insensitively. Unknown names are `None`.
     pub fn parse(name: &str) -> Option<ResourceType> {
         use ResourceType::*;
+        // The names browsers send most, as they send them, without lower-casing.
+        match name {
+            "script" => return Some(Script),
+            "image" => return Some(Image),
+            "xmlhttprequest" => return Some(Xmlhttprequest),
+            "sub_frame" => return Some(Subdocument),
+            "main_frame" => return Some(Document),
+            "stylesheet" => return Some(Stylesheet),
+            "other" => return Some(Other),
+            _ => {}
+        }
         // Lower-cased on the stack: this runs once per request.
         let mut buf = [0u8; 24];
         let lower = buf.get_mut(..name.len()).map(|b| {

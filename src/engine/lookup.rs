@@ -123,6 +123,62 @@ impl Prepared {
     }
 }
 
+/// Where `visit` hands matching filters. `wants` is asked first, so that a filter that could not
+/// change the outcome is never checked.
+trait Sink {
+    fn wants(&self, f: &CFilter) -> bool;
+    fn take(&mut self, id: u32, f: &CFilter);
+}
+
+/// Blocking filters: the deciding one — `$important` first, then the earliest list and line
+/// (the smallest arena offset) — and the earliest TrackerDB filter, for attribution.
+struct Blocks<'e> {
+    engine: &'e Engine,
+    /// (not important, arena offset, id)
+    best: Option<(bool, u32, u32)>,
+    /// (arena offset, TrackerDB pattern)
+    tracker: Option<(u32, u32)>,
+}
+
+impl Sink for Blocks<'_> {
+    #[inline]
+    fn wants(&self, f: &CFilter) -> bool {
+        self.best.is_none_or(|(n, text, _)| (!f.has(IMPORTANT), f.text) < (n, text))
+            || (f.has(TRACKER) && self.tracker.is_none_or(|(text, _)| f.text < text))
+    }
+
+    fn take(&mut self, id: u32, f: &CFilter) {
+        let rank = (!f.has(IMPORTANT), f.text, id);
+        if self.best.is_none_or(|b| rank < b) {
+            self.best = Some(rank);
+        }
+        if f.has(TRACKER) && self.tracker.is_none_or(|(text, _)| f.text < text) {
+            if let Ok(i) = self.engine.tracker_filters.binary_search_by_key(&id, |t| t.0) {
+                self.tracker = Some((f.text, self.engine.tracker_filters[i].1));
+            }
+        }
+    }
+}
+
+/// Exceptions: the earliest one.
+struct Exceptions {
+    /// (arena offset, id)
+    best: Option<(u32, u32)>,
+}
+
+impl Sink for Exceptions {
+    #[inline]
+    fn wants(&self, f: &CFilter) -> bool {
+        self.best.is_none_or(|(text, _)| f.text < text)
+    }
+
+    fn take(&mut self, id: u32, f: &CFilter) {
+        if self.wants(f) {
+            self.best = Some((f.text, id));
+        }
+    }
+}
+
 impl Engine {
     /// Classifies a prepared request.
     pub fn classify_request(&self, req: &Request) -> Verdict {
@@ -133,32 +189,17 @@ impl Engine {
             verdict.tracker = self.tracker_by_domain(req, &prepared);
             return verdict;
         }
-        // Smaller is better: (not important, arena offset = list then line).
-        let mut best: Option<(bool, u32, u32)> = None;
-        let mut tracker: Option<(u32, u32)> = None;
-        self.visit(&self.groups[0], req, &prepared, |id, f| {
-            let rank = (!f.has(IMPORTANT), f.text, id);
-            if best.is_none_or(|b| rank < b) {
-                best = Some(rank);
-            }
-            if f.has(TRACKER) && tracker.is_none_or(|(text, _)| f.text < text) {
-                if let Ok(i) = self.tracker_filters.binary_search_by_key(&id, |t| t.0) {
-                    tracker = Some((f.text, self.tracker_filters[i].1));
-                }
-            }
-        });
-        if let Some((not_important, _, id)) = best {
+        let mut blocks = Blocks { engine: self, best: None, tracker: None };
+        self.visit(&self.groups[0], req, &prepared, &mut blocks);
+        let tracker = blocks.tracker;
+        if let Some((not_important, _, id)) = blocks.best {
             verdict.filter = Some(id);
             verdict.important = !not_important;
             verdict.matched = true;
             if not_important {
-                let mut exception: Option<(u32, u32)> = None;
-                self.visit(&self.groups[1], req, &prepared, |id, f| {
-                    if exception.is_none_or(|b| (f.text, id) < b) {
-                        exception = Some((f.text, id));
-                    }
-                });
-                if let Some((_, id)) = exception {
+                let mut exceptions = Exceptions { best: None };
+                self.visit(&self.groups[1], req, &prepared, &mut exceptions);
+                if let Some((_, id)) = exceptions.best {
                     verdict.exception = Some(id);
                     verdict.matched = false;
                 }
@@ -173,17 +214,17 @@ impl Engine {
         verdict
     }
 
-    /// Calls `on_match` for every filter of `g` that matches `req`.
+    /// Hands `sink` every filter of `g` that matches `req` and that it still wants.
     #[inline]
-    fn visit(&self, g: &Group, req: &Request, p: &Prepared, mut on_match: impl FnMut(u32, &CFilter)) {
+    fn visit(&self, g: &Group, req: &Request, p: &Prepared, sink: &mut impl Sink) {
         if !g.host.keys.is_empty() {
             for &(h, suffix) in &p.suffixes[..p.n_suffixes] {
                 let (lo, hi) = g.host.keys.find(h);
                 for i in lo..hi {
                     let id = g.host.first + i as u32;
                     let f = &self.filters[id as usize];
-                    if self.check_host_keyed(id, f, req, usize::from(suffix)) {
-                        on_match(id, f);
+                    if sink.wants(f) && self.check_host_keyed(id, f, req, usize::from(suffix)) {
+                        sink.take(id, f);
                     }
                 }
             }
@@ -197,21 +238,24 @@ impl Engine {
                     }
                     let id = g.token.first + i as u32;
                     let f = &self.filters[id as usize];
+                    if !sink.wants(f) {
+                        continue;
+                    }
                     // Where the token sits in the pattern, when that fixes where the match starts.
                     let matched = match g.token_offsets[i] {
                         NO_OFFSET => self.check(id, f, req),
                         off => pos >= u32::from(off) && self.check_at(id, f, req, (pos - u32::from(off)) as usize),
                     };
                     if matched {
-                        on_match(id, f);
+                        sink.take(id, f);
                     }
                 }
             }
         }
         let mut test = |id: u32| {
             let f = &self.filters[id as usize];
-            if self.check(id, f, req) {
-                on_match(id, f);
+            if sink.wants(f) && self.check(id, f, req) {
+                sink.take(id, f);
             }
         };
         if !g.gram.keys.is_empty() {
