@@ -9,7 +9,8 @@ export function fastClassifier(engine, memory) {
   let capacity = 0;
   let view = new Uint8Array(0);
   const reserve = (len) => {
-    if (len > capacity || view.buffer !== memory.buffer) {
+    // A view of memory that has since grown is detached: its length reads 0.
+    if (len > capacity || view.byteLength === 0) {
       capacity = Math.max(len, capacity, 4096);
       view = new Uint8Array(memory.buffer, engine.inputBuffer(capacity), capacity);
     }
