@@ -136,7 +136,26 @@ impl EngineBuilder {
             reports.push(report);
         }
         assign(&mut engine, items);
+        engine.shrink_to_fit();
         (engine, reports)
+    }
+}
+
+impl Engine {
+    /// Releases the spare capacity building left behind (the arena alone grew by doubling).
+    fn shrink_to_fit(&mut self) {
+        self.arena.shrink_to_fit();
+        self.filters.shrink_to_fit();
+        self.domain_refs.shrink_to_fit();
+        self.domain_hashes.shrink_to_fit();
+        self.externals.shrink_to_fit();
+        self.ext_arena.shrink_to_fit();
+        self.geometry.shrink_to_fit();
+        self.regex_ids.shrink_to_fit();
+        self.regexes.shrink_to_fit();
+        self.tracker_filters.shrink_to_fit();
+        self.trackers.arena.shrink_to_fit();
+        self.lists.iter_mut().for_each(|l| l.line_marks.shrink_to_fit());
     }
 }
 
