@@ -42,7 +42,8 @@ pub enum SnapshotError {
     Invalid(&'static str),
 }
 
-fn checksum(bytes: &[u8]) -> u64 {
+/// The header's checksum of a payload (public so that tools and tests can seal a payload).
+pub fn checksum(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ bytes.len() as u64;
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {

@@ -102,13 +102,19 @@ struct Figures {
     blocked: usize,
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn median_of(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
+/// Median milliseconds of `times` runs of `f`; what `f` returns is dropped outside the timing.
+fn median_ms<T>(times: usize, mut f: impl FnMut() -> T) -> f64 {
+    let mut runs: Vec<Duration> = (0..times)
+        .map(|_| {
+            let t = Instant::now();
+            let out = black_box(f());
+            let d = t.elapsed();
+            drop(out);
+            d
+        })
+        .collect();
+    runs.sort();
+    runs[runs.len() / 2].as_secs_f64() * 1e3
 }
 
 fn percentile(sorted: &[u64], p: f64) -> f64 {
@@ -183,15 +189,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     // Ours.
     let mut ours = Figures { engine: format!("trustledger {}", env!("CARGO_PKG_VERSION")), ..Figures::default() };
-    let builds: Vec<Duration> = (0..3)
-        .map(|_| {
-            let db = db.clone();
-            let t = Instant::now();
-            black_box(build(db));
-            t.elapsed()
-        })
-        .collect();
-    ours.build_ms = ms(median_of(builds));
+    ours.build_ms = median_ms(3, || build(db.clone()));
     let before = live();
     let engine = build(db.clone());
     ours.heap_after_build_bytes = live().saturating_sub(before);
@@ -201,16 +199,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(out) = &a.snapshot_out {
         std::fs::write(out, &snapshot).map_err(|e| format!("cannot write {out}: {e}"))?;
     }
-    let loads: Vec<Duration> = (0..20)
-        .map(|_| {
-            let t = Instant::now();
-            let e = Engine::from_snapshot(black_box(&snapshot));
-            let d = t.elapsed();
-            drop(black_box(e));
-            d
-        })
-        .collect();
-    ours.load_ms = ms(median_of(loads));
+    ours.load_ms = median_ms(20, || Engine::from_snapshot(black_box(&snapshot)));
     let before = live();
     let engine = Engine::from_snapshot(&snapshot).map_err(|e| e.to_string())?;
     ours.heap_after_load_bytes = live().saturating_sub(before);
@@ -303,31 +292,18 @@ mod peer {
             adblock::Engine::new_with_filter_set(set)
         };
         let mut f = Figures { engine: "adblock 0.13.5".into(), ..Figures::default() };
-        let builds: Vec<Duration> = (0..3)
-            .map(|_| {
-                let t = Instant::now();
-                black_box(build());
-                t.elapsed()
-            })
-            .collect();
-        f.build_ms = ms(median_of(builds));
+        f.build_ms = median_ms(3, build);
         let before = live();
         let engine = build();
         f.heap_after_build_bytes = live().saturating_sub(before);
         let bytes = engine.serialize();
         drop(engine);
         f.snapshot_bytes = bytes.len();
-        let loads: Vec<Duration> = (0..20)
-            .map(|_| {
-                let t = Instant::now();
-                let mut e = adblock::Engine::default();
-                let ok = e.deserialize(black_box(&bytes)).is_ok();
-                let d = t.elapsed();
-                drop(black_box((e, ok)));
-                d
-            })
-            .collect();
-        f.load_ms = ms(median_of(loads));
+        f.load_ms = median_ms(20, || {
+            let mut e = adblock::Engine::default();
+            let ok = e.deserialize(black_box(&bytes)).is_ok();
+            (e, ok)
+        });
         let before = live();
         let mut engine = adblock::Engine::default();
         engine.deserialize(&bytes).ok()?;
