@@ -14,8 +14,6 @@ pub struct ListedFilter {
     pub filter: NetworkFilter,
     /// 1-based line number.
     pub line: u32,
-    /// Index into [`ParsedList::sections`], when the list marks sections.
-    pub section: Option<u16>,
 }
 
 /// What loading a list found.
@@ -58,7 +56,6 @@ pub struct ParsedList {
 /// Parses a list's text. `name` is how verdicts cite it (usually the file name).
 pub fn parse_list(name: &str, text: &str) -> ParsedList {
     let mut list = ParsedList { report: ListReport { name: name.to_owned(), ..ListReport::default() }, ..ParsedList::default() };
-    let mut section: Option<u16> = None;
     for (i, raw) in text.lines().enumerate() {
         list.report.lines += 1;
         let line = (i + 1) as u32;
@@ -70,10 +67,7 @@ pub fn parse_list(name: &str, text: &str) -> ParsedList {
                 if let Some(marker) = comment.strip_prefix("***").and_then(|c| c.strip_suffix("***")) {
                     let file = marker.trim();
                     let file = file.split_once(':').map_or(file, |(_, f)| f);
-                    if list.sections.len() < u16::MAX as usize {
-                        list.sections.push((line, file.to_owned()));
-                        section = Some((list.sections.len() - 1) as u16);
-                    }
+                    list.sections.push((line, file.to_owned()));
                 } else if let Some((key, value)) = comment.split_once(':') {
                     let value = value.trim();
                     match key.trim().to_ascii_lowercase().as_str() {
@@ -90,7 +84,7 @@ pub fn parse_list(name: &str, text: &str) -> ParsedList {
                 } else {
                     list.report.filters += 1;
                 }
-                list.filters.push(ListedFilter { filter: *filter, line, section });
+                list.filters.push(ListedFilter { filter: *filter, line });
             }
         }
     }
@@ -119,7 +113,6 @@ mod tests {
             list.sections,
             [(4, "easyprivacy/easyprivacy_general.txt".to_owned()), (8, "easyprivacy/easyprivacy_specific_cname_adobe.txt".to_owned())]
         );
-        assert_eq!((list.filters[0].line, list.filters[0].section), (5, Some(0)));
-        assert_eq!((list.filters[1].line, list.filters[1].section), (9, Some(1)));
+        assert_eq!((list.filters[0].line, list.filters[1].line), (5, 9));
     }
 }

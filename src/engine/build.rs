@@ -182,7 +182,7 @@ fn trackerdb_list(db: &TrackerDb) -> (ParsedList, Vec<u32>) {
                     } else {
                         list.report.filters += 1;
                     }
-                    list.filters.push(ListedFilter { filter: *f, line, section: None });
+                    list.filters.push(ListedFilter { filter: *f, line });
                     owners.push(pi as u32);
                 }
                 Line::Skipped(s) => list.report.skip(s.to_string()),

@@ -9,8 +9,8 @@
 //! - **groups**: blocking and exception filters, each ordered by the index that finds them —
 //!   by request host suffix (`||host^…`, 84 % of EasyPrivacy), by the filter's rarest URL token,
 //!   by the page's domain (`$domain=` rules with no token), by a 3-byte literal they contain, and
-//!   a small always-checked rest — so
-//!   the host and token indexes are just the sorted keys of a contiguous run of filter ids;
+//!   a small always-checked rest — so the host and token indexes are just the sorted keys of a
+//!   contiguous run of filter ids;
 //! - small side tables for the few filters with `$domain=`, a regex, a TrackerDB pattern, or a
 //!   pattern that is not a slice of their text.
 //!
@@ -21,7 +21,7 @@
 mod build;
 mod compiled;
 mod describe;
-pub(crate) mod lookup;
+mod lookup;
 pub mod snapshot;
 mod tokens;
 
