@@ -37,6 +37,7 @@
 pub mod engine;
 pub mod filters;
 pub mod hash;
+pub mod ledger;
 pub mod lists;
 pub mod request;
 pub mod site;

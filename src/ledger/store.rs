@@ -1,0 +1,153 @@
+//! The ledger's stored and exported form: JSON with a format version. Reading validates
+//! everything (unknown fields, impossible numbers, a site filed under another name) and migrates
+//! older versions; an invalid file is an error naming where and why, and the caller keeps its
+//! ledger. Merging an import never counts the same history twice (see [`Ledger::merge`]).
+
+use super::{Ledger, Site};
+
+/// The current format version. Version history: 1 — first release.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Why a stored or imported ledger was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LedgerError {
+    #[error("not a Trust Ledger ledger: {0}")]
+    Json(String),
+    #[error("ledger format version {0} is newer than this version of Trust Ledger reads ({FORMAT_VERSION}); update Trust Ledger")]
+    TooNew(u32),
+    #[error("ledger: {path}: {problem}")]
+    Invalid { path: String, problem: String },
+}
+
+impl Ledger {
+    /// The stored form.
+    pub fn to_json(&self) -> Result<String, LedgerError> {
+        serde_json::to_string(self).map_err(|e| LedgerError::Json(e.to_string()))
+    }
+
+    /// Reads a stored or exported ledger, migrating older versions and validating it.
+    pub fn from_json(json: &str) -> Result<Ledger, LedgerError> {
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| LedgerError::Json(e.to_string()))?;
+        let version = value.get("version").and_then(serde_json::Value::as_u64).ok_or_else(|| invalid("version", "missing or not a number"))?;
+        if version > u64::from(FORMAT_VERSION) {
+            return Err(LedgerError::TooNew(version as u32));
+        }
+        // Version 1 is the first format: later versions add their migrations here, oldest first.
+        let ledger: Ledger = serde_json::from_value(value).map_err(|e| LedgerError::Json(e.to_string()))?;
+        ledger.validate()?;
+        Ok(Ledger { version: FORMAT_VERSION, ..ledger })
+    }
+
+    fn validate(&self) -> Result<(), LedgerError> {
+        if self.id.is_empty() {
+            return Err(invalid("id", "empty"));
+        }
+        for (name, s) in &self.sites {
+            let at = |field: &str| format!("sites.{name}.{field}");
+            if &s.site != name {
+                return Err(invalid(&at("site"), &format!("is {:?}, filed under {name:?}", s.site)));
+            }
+            if !(0..=100).contains(&s.score) {
+                return Err(invalid(&at("score"), &format!("{} is outside 0–100", s.score)));
+            }
+            if s.first_seen > s.last_seen {
+                return Err(invalid(&at("firstSeen"), "is after lastSeen"));
+            }
+            if s.third_party_requests > s.requests || s.tracker_requests > s.requests {
+                return Err(invalid(&at("requests"), "fewer than its third-party or tracker requests"));
+            }
+            if s.recent.len() > super::VISITS_KEPT || s.recent.iter().any(|v| v.number == 0 || v.number > s.visits) {
+                return Err(invalid(&at("recent"), "visits do not fit the visit count"));
+            }
+            if s.changes.len() > super::CHANGES_KEPT {
+                return Err(invalid(&at("changes"), "more than are kept"));
+            }
+            if let Some((company, _)) = s.companies.iter().find(|(_, c)| c.visits > s.visits || c.requests > s.tracker_requests) {
+                return Err(invalid(&at(&format!("companies.{company}")), "counts exceed the site's"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges another ledger (an import) into this one, per site:
+    /// - a site only the import has is added;
+    /// - a site whose history already includes the import's ledger (the same profile's export,
+    ///   imported again) keeps whichever record is more recent — nothing is counted twice;
+    /// - a site from another profile's ledger is combined: totals add up, the most recent
+    ///   visits and score changes of both are kept, and the score is the lower of the two
+    ///   (trust is not earned by importing).
+    ///
+    /// Returns how many sites were added and combined.
+    pub fn merge(&mut self, other: Ledger) -> (usize, usize) {
+        let (mut added, mut combined) = (0, 0);
+        for (name, theirs) in other.sites {
+            match self.sites.get_mut(&name) {
+                None => {
+                    self.sites.insert(name, theirs);
+                    added += 1;
+                }
+                Some(ours) if ours.sources.intersection(&theirs.sources).next().is_some() => {
+                    if theirs.last_seen > ours.last_seen || (theirs.last_seen == ours.last_seen && theirs.visits > ours.visits) {
+                        let sources = ours.sources.union(&theirs.sources).cloned().collect();
+                        *ours = Site { sources, ..theirs };
+                        combined += 1;
+                    }
+                }
+                Some(ours) => {
+                    combine(ours, theirs);
+                    combined += 1;
+                }
+            }
+        }
+        (added, combined)
+    }
+}
+
+fn combine(ours: &mut Site, theirs: Site) {
+    ours.first_seen = ours.first_seen.min(theirs.first_seen);
+    ours.last_seen = ours.last_seen.max(theirs.last_seen);
+    ours.visits += theirs.visits;
+    ours.requests += theirs.requests;
+    ours.third_party_requests += theirs.third_party_requests;
+    ours.tracker_requests += theirs.tracker_requests;
+    ours.cookies += theirs.cookies;
+    for (name, c) in theirs.companies {
+        let o = ours.companies.entry(name).or_insert_with(|| super::Company { first_seen: c.first_seen, ..Default::default() });
+        o.category = o.category.take().or(c.category);
+        o.requests += c.requests;
+        o.visits += c.visits;
+        o.cookies += c.cookies;
+        o.first_seen = o.first_seen.min(c.first_seen);
+        o.last_seen = o.last_seen.max(c.last_seen);
+    }
+    for (name, t) in theirs.third_parties {
+        let o = ours.third_parties.entry(name).or_insert_with(|| super::ThirdParty { first_seen: t.first_seen, ..Default::default() });
+        o.organization = o.organization.take().or(t.organization);
+        o.requests += t.requests;
+        o.visits += t.visits;
+        o.cookies += t.cookies;
+        o.first_seen = o.first_seen.min(t.first_seen);
+        o.last_seen = o.last_seen.max(t.last_seen);
+    }
+    ours.score = ours.score.min(theirs.score);
+    ours.changes.extend(theirs.changes);
+    ours.changes.sort_by_key(|c| c.at);
+    let drop = ours.changes.len().saturating_sub(super::CHANGES_KEPT);
+    for old in ours.changes.drain(..drop) {
+        ours.earlier_changes.0 += old.delta;
+        ours.earlier_changes.1 += 1;
+    }
+    ours.earlier_changes.0 += theirs.earlier_changes.0;
+    ours.earlier_changes.1 += theirs.earlier_changes.1;
+    // The other profile's visits are renumbered after ours, in time order.
+    let base = ours.visits - theirs.visits;
+    ours.recent.extend(theirs.recent.into_iter().map(|v| super::Visit { number: base + v.number, closed: true, ..v }));
+    ours.recent.sort_by_key(|v| v.started);
+    let drop = ours.recent.len().saturating_sub(super::VISITS_KEPT);
+    ours.recent.drain(..drop);
+    ours.sources.extend(theirs.sources);
+}
+
+fn invalid(path: &str, problem: &str) -> LedgerError {
+    LedgerError::Invalid { path: path.to_owned(), problem: problem.to_owned() }
+}

@@ -1,0 +1,221 @@
+//! Ledger tests: counting, visits, the score's arithmetic, replay, storage and merging.
+
+use super::*;
+
+const T0: u64 = 1_700_000_000_000;
+
+struct Feed {
+    ledger: Ledger,
+    seq: u64,
+}
+
+impl Feed {
+    fn new() -> Feed {
+        Feed { ledger: Ledger::new("profile-a"), seq: 0 }
+    }
+    fn next(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+    fn visit(&mut self, site: &str, visit: &str, at: u64) {
+        let seq = self.next();
+        assert!(self.ledger.apply(&Event::Visit { seq, at, site: site.into(), visit: visit.into(), url: format!("https://{site}/") }));
+    }
+    fn request(&mut self, site: &str, visit: &str, domain: &str, org: Option<(&str, &str)>, third_party: bool) {
+        let seq = self.next();
+        self.ledger.apply(&Event::Request {
+            seq,
+            at: T0 + seq,
+            site: site.into(),
+            visit: visit.into(),
+            domain: domain.into(),
+            third_party,
+            tracker: org.is_some(),
+            organization: org.map(|o| o.0.into()),
+            category: org.map(|o| o.1.into()),
+        });
+    }
+    fn cookie(&mut self, site: &str, visit: &str, domain: &str, org: (&str, &str)) {
+        let seq = self.next();
+        self.ledger.apply(&Event::Cookie {
+            seq,
+            at: T0 + seq,
+            site: site.into(),
+            visit: visit.into(),
+            domain: domain.into(),
+            organization: Some(org.0.into()),
+            category: Some(org.1.into()),
+        });
+    }
+    fn site(&self, site: &str) -> &Site {
+        &self.ledger.sites[site]
+    }
+}
+
+const GA: Option<(&str, &str)> = Some(("Google", "site_analytics"));
+const ADS: Option<(&str, &str)> = Some(("Criteo", "advertising"));
+
+#[test]
+fn counts_requests_companies_and_third_parties() {
+    let mut f = Feed::new();
+    f.visit("news.example", "v1", T0);
+    f.request("news.example", "v1", "news.example", None, false);
+    f.request("news.example", "v1", "cdn.example", None, true);
+    for _ in 0..3 {
+        f.request("news.example", "v1", "google-analytics.com", GA, true);
+    }
+    f.request("news.example", "v1", "criteo.com", ADS, true);
+    f.cookie("news.example", "v1", "criteo.com", ("Criteo", "advertising"));
+    let s = f.site("news.example");
+    assert_eq!((s.visits, s.requests, s.third_party_requests, s.tracker_requests, s.cookies), (1, 6, 5, 4, 1));
+    assert_eq!(s.companies["Google"].requests, 3);
+    assert_eq!(s.companies["Google"].visits, 1);
+    assert_eq!(s.companies["Criteo"].cookies, 1);
+    assert_eq!(s.third_parties["criteo.com"].organization.as_deref(), Some("Criteo"));
+    assert_eq!(s.third_parties.len(), 3);
+    assert_eq!(s.recent[0].trackers["Google"], 3);
+}
+
+#[test]
+fn score_arithmetic_has_reasons() {
+    let mut f = Feed::new();
+    f.visit("news.example", "v1", T0);
+    f.request("news.example", "v1", "google-analytics.com", GA, true);
+    f.request("news.example", "v1", "google-analytics.com", GA, true); // same company: no new cost
+    f.request("news.example", "v1", "criteo.com", ADS, true);
+    f.cookie("news.example", "v1", "criteo.com", ("Criteo", "advertising"));
+    let s = f.site("news.example");
+    let want = score::START - score::category_cost(Some("site_analytics")) - score::category_cost(Some("advertising")) - score::COOKIE_COST;
+    assert_eq!(s.score, want);
+    let reasons: Vec<&str> = s.changes.iter().map(|c| c.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        ["Google (site analytics) tracked this visit", "Criteo (advertising) tracked this visit", "Criteo set a third-party cookie (criteo.com)"]
+    );
+    assert!(s.changes.iter().all(|c| c.visit == 1));
+    assert_eq!(s.score, score::START + s.changes.iter().map(|c| c.delta).sum::<i32>());
+}
+
+#[test]
+fn clean_visits_earn_back_and_first_party_analytics_costs_less() {
+    let mut f = Feed::new();
+    f.visit("shop.example", "v1", T0);
+    f.request("shop.example", "v1", "shop.example", Some(("Shop Analytics", "site_analytics")), false);
+    let after_first = f.site("shop.example").score;
+    assert_eq!(after_first, score::START - (score::category_cost(Some("site_analytics")) + 1) / 2);
+    f.visit("shop.example", "v2", T0 + 10);
+    f.request("shop.example", "v2", "shop.example", None, false);
+    f.visit("shop.example", "v3", T0 + 20); // closes v2, which was clean
+    let s = f.site("shop.example");
+    assert_eq!(s.score, after_first + score::CLEAN_VISIT);
+    assert_eq!(s.changes.last().map(|c| (c.visit, c.reason.as_str())), Some((2, "A visit without tracking")));
+    assert!(s.recent[0].closed && s.recent[1].closed && !s.recent[2].closed);
+}
+
+#[test]
+fn one_visit_costs_at_most_the_cap() {
+    let mut f = Feed::new();
+    f.visit("heavy.example", "v1", T0);
+    for i in 0..20 {
+        let org = format!("Ad Company {i}");
+        f.request("heavy.example", "v1", &format!("ads{i}.example"), Some((org.as_str(), "advertising")), true);
+    }
+    let s = f.site("heavy.example");
+    assert_eq!(s.score, score::START - score::VISIT_CAP);
+    assert_eq!(s.recent[0].cost, score::VISIT_CAP);
+    assert_eq!(s.companies.len(), 20);
+}
+
+#[test]
+fn replay_is_idempotent() {
+    let mut f = Feed::new();
+    f.visit("a.example", "v1", T0);
+    f.request("a.example", "v1", "criteo.com", ADS, true);
+    let before = f.ledger.clone();
+    let replay = Event::Request {
+        seq: 2,
+        at: T0,
+        site: "a.example".into(),
+        visit: "v1".into(),
+        domain: "criteo.com".into(),
+        third_party: true,
+        tracker: true,
+        organization: Some("Criteo".into()),
+        category: Some("advertising".into()),
+    };
+    assert!(!f.ledger.apply(&replay));
+    assert_eq!(f.ledger, before);
+}
+
+#[test]
+fn requests_before_their_visit_event_open_the_visit() {
+    let mut f = Feed::new();
+    f.request("late.example", "v9", "late.example", None, false);
+    let s = f.site("late.example");
+    assert_eq!((s.visits, s.recent.len(), s.recent[0].id.as_str()), (1, 1, "v9"));
+}
+
+#[test]
+fn compaction_keeps_totals_exact() {
+    let mut f = Feed::new();
+    for v in 0..(VISITS_KEPT + 15) {
+        let id = format!("v{v}");
+        f.visit("busy.example", &id, T0 + v as u64 * 1000);
+        f.request("busy.example", &id, "criteo.com", ADS, true);
+    }
+    let s = f.site("busy.example");
+    assert_eq!(s.recent.len(), VISITS_KEPT);
+    assert_eq!(s.visits, (VISITS_KEPT + 15) as u64);
+    assert_eq!(s.companies["Criteo"].visits, s.visits);
+    assert_eq!(s.tracker_requests, s.visits);
+    assert_eq!(s.recent[0].number, 16);
+    // The score and its listed changes add up, older changes folded in.
+    assert_eq!(s.score, (score::START + s.changes.iter().map(|c| c.delta).sum::<i32>() + s.earlier_changes.0).clamp(0, 100));
+}
+
+#[test]
+fn stored_form_round_trips_and_refuses_bad_files() {
+    let mut f = Feed::new();
+    f.visit("a.example", "v1", T0);
+    f.request("a.example", "v1", "criteo.com", ADS, true);
+    let json = f.ledger.to_json().expect("serialises");
+    assert_eq!(Ledger::from_json(&json), Ok(f.ledger.clone()));
+    assert!(matches!(Ledger::from_json("{"), Err(LedgerError::Json(_))));
+    assert!(matches!(Ledger::from_json(r#"{"id":"x"}"#), Err(LedgerError::Invalid { .. })));
+    assert_eq!(Ledger::from_json(&json.replacen("\"version\":1", "\"version\":99", 1)), Err(LedgerError::TooNew(99)));
+    let bad_score = json.replace(&format!("\"score\":{}", f.site("a.example").score), "\"score\":140");
+    assert_eq!(
+        Ledger::from_json(&bad_score),
+        Err(LedgerError::Invalid { path: "sites.a.example.score".into(), problem: "140 is outside 0–100".into() })
+    );
+    let misfiled = json.replacen("\"site\":\"a.example\"", "\"site\":\"b.example\"", 1);
+    assert!(matches!(Ledger::from_json(&misfiled), Err(LedgerError::Invalid { .. })));
+    assert!(matches!(Ledger::from_json(&json.replacen("\"visits\":1", "\"visits\":1,\"extra\":2", 1)), Err(LedgerError::Json(_))));
+}
+
+#[test]
+fn merging_never_counts_twice() {
+    let mut f = Feed::new();
+    f.visit("a.example", "v1", T0);
+    f.request("a.example", "v1", "criteo.com", ADS, true);
+    let export = f.ledger.clone();
+    // The same profile's export imported again changes nothing.
+    assert_eq!(f.ledger.merge(export.clone()), (0, 0));
+    assert_eq!(f.ledger, export);
+
+    // Another profile's history of the same site adds up; a new site is added.
+    let mut g = Feed { ledger: Ledger::new("profile-b"), seq: 0 };
+    g.visit("a.example", "w1", T0 + 5);
+    g.request("a.example", "w1", "google-analytics.com", GA, true);
+    g.visit("b.example", "w2", T0 + 6);
+    let (added, combined) = f.ledger.merge(g.ledger.clone());
+    assert_eq!((added, combined), (1, 1));
+    let s = &f.ledger.sites["a.example"];
+    assert_eq!((s.visits, s.tracker_requests, s.companies.len()), (2, 2, 2));
+    assert_eq!(s.score, export.sites["a.example"].score.min(g.ledger.sites["a.example"].score));
+    assert_eq!(s.recent.iter().map(|v| v.number).collect::<Vec<_>>(), [1, 2]);
+    // And importing that other profile again is idempotent.
+    let once = f.ledger.clone();
+    f.ledger.merge(g.ledger);
+    assert_eq!(f.ledger, once);
+}
