@@ -243,7 +243,8 @@ impl Ledger {
                     s.recent[i].third_party_requests += 1;
                     let first_on_visit = !s.recent[i].third_parties.contains_key(domain);
                     *s.recent[i].third_parties.entry(domain.clone()).or_default() += 1;
-                    let t = s.third_parties.entry(domain.clone()).or_insert_with(|| ThirdParty { first_seen: *at, ..ThirdParty::default() });
+                    let t =
+                        s.third_parties.entry(domain.clone()).or_insert_with(|| ThirdParty { first_seen: *at, ..ThirdParty::default() });
                     t.requests += 1;
                     t.visits += u64::from(first_on_visit);
                     t.last_seen = *at;

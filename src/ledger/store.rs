@@ -28,7 +28,8 @@ impl Ledger {
     /// Reads a stored or exported ledger, migrating older versions and validating it.
     pub fn from_json(json: &str) -> Result<Ledger, LedgerError> {
         let value: serde_json::Value = serde_json::from_str(json).map_err(|e| LedgerError::Json(e.to_string()))?;
-        let version = value.get("version").and_then(serde_json::Value::as_u64).ok_or_else(|| invalid("version", "missing or not a number"))?;
+        let version =
+            value.get("version").and_then(serde_json::Value::as_u64).ok_or_else(|| invalid("version", "missing or not a number"))?;
         if version > u64::from(FORMAT_VERSION) {
             return Err(LedgerError::TooNew(version as u32));
         }

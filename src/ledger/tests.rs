@@ -90,7 +90,11 @@ fn score_arithmetic_has_reasons() {
     let reasons: Vec<&str> = s.changes.iter().map(|c| c.reason.as_str()).collect();
     assert_eq!(
         reasons,
-        ["Google (site analytics) tracked this visit", "Criteo (advertising) tracked this visit", "Criteo set a third-party cookie (criteo.com)"]
+        [
+            "Google (site analytics) tracked this visit",
+            "Criteo (advertising) tracked this visit",
+            "Criteo set a third-party cookie (criteo.com)"
+        ]
     );
     assert!(s.changes.iter().all(|c| c.visit == 1));
     assert_eq!(s.score, score::START + s.changes.iter().map(|c| c.delta).sum::<i32>());

@@ -1,5 +1,7 @@
-//! Browser bindings (wasm32 only): the engine for the extension's JavaScript. No logic lives
+//! Browser bindings (wasm32 only): the engine and the ledger for the extension's JavaScript. No logic lives
 //! here — convert, call the engine, map errors — so everything it calls is tested natively.
+
+mod ledger;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

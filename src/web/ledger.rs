@@ -1,0 +1,68 @@
+//! Browser bindings for the ledger (wasm32 only): events in as plain objects (validated by
+//! deserialising them), the ledger out as JSON or plain objects. No logic: see `crate::ledger`.
+
+use wasm_bindgen::prelude::*;
+
+use super::{js_error, to_js};
+use crate::ledger::{Event, Ledger};
+
+/// A trust ledger.
+#[wasm_bindgen]
+pub struct WasmLedger(Ledger);
+
+#[wasm_bindgen]
+impl WasmLedger {
+    /// An empty ledger for this profile.
+    #[wasm_bindgen(constructor)]
+    pub fn new(id: &str) -> WasmLedger {
+        WasmLedger(Ledger::new(id))
+    }
+
+    /// Reads a stored or exported ledger; throws (naming the problem) if it is not valid.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(json: &str) -> Result<WasmLedger, JsError> {
+        Ledger::from_json(json).map(WasmLedger).map_err(js_error)
+    }
+
+    /// The stored form.
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> Result<String, JsError> {
+        self.0.to_json().map_err(js_error)
+    }
+
+    /// Applies events (an array of plain objects, see `docs/ledger-format.md`); returns how many
+    /// were new. Throws on an event of the wrong shape, having applied the ones before it.
+    pub fn apply(&mut self, events: JsValue) -> Result<u32, JsError> {
+        let events: Vec<Event> = serde_wasm_bindgen::from_value(events).map_err(js_error)?;
+        Ok(events.iter().map(|e| u32::from(self.0.apply(e))).sum())
+    }
+
+    /// The sequence number of the last applied event.
+    #[wasm_bindgen(js_name = lastSeq)]
+    pub fn last_seq(&self) -> f64 {
+        self.0.last_seq as f64
+    }
+
+    /// One site's record as a plain object, or `null`.
+    pub fn site(&self, site: &str) -> Result<JsValue, JsError> {
+        to_js(&self.0.sites.get(site))
+    }
+
+    /// The names of all sites.
+    pub fn sites(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.sites.keys().collect::<Vec<_>>())
+    }
+
+    /// Merges an exported ledger; returns `[added, combined]`. Throws, changing nothing, if the
+    /// file is not a valid ledger.
+    pub fn merge(&mut self, json: &str) -> Result<JsValue, JsError> {
+        let other = Ledger::from_json(json).map_err(js_error)?;
+        to_js(&self.0.merge(other))
+    }
+
+    /// Closes visits started before `before` (ms since the epoch), at `now`.
+    #[wasm_bindgen(js_name = closeVisitsBefore)]
+    pub fn close_visits_before(&mut self, before: f64, now: f64) {
+        self.0.close_visits_before(before as u64, now as u64);
+    }
+}
