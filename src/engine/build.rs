@@ -21,7 +21,7 @@ use super::compiled::{self, CFilter};
 use super::lookup::{gram_bit, gram_key, token_bit, GRAM, NO_OFFSET};
 use super::tokens::{host_key, pattern_tokens, regex_tokens, required_literal};
 use super::{DomainIndex, DomainRef, Engine, Group, KeyedRun, ListInfo, TrackerPattern, Trackers, Vendor, LINE_MARK, NONE};
-use crate::filters::{parse_line, Line, NetworkFilter};
+use crate::filters::NetworkFilter;
 use crate::hash::{hash_bytes, KeyDir};
 use crate::lists::{parse_list, ListReport, ListedFilter, ParsedList};
 use crate::request::ENTITY_TAG;
@@ -159,37 +159,23 @@ impl Engine {
     }
 }
 
-/// TrackerDB's filters as a list, each filter remembering its pattern.
+/// TrackerDB's filters as a list (one filter a line, patterns in id order), each filter
+/// remembering its pattern.
 fn trackerdb_list(db: &TrackerDb) -> (ParsedList, Vec<u32>) {
-    let mut list = ParsedList {
-        report: ListReport {
-            name: TRACKERDB_LIST.into(),
-            title: Some("Ghostery TrackerDB".into()),
-            version: Some(db.version.clone()),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let mut owners = Vec::new();
+    let mut text = String::new();
+    let mut line_owner = Vec::new();
     for (pi, p) in db.patterns.iter().enumerate() {
-        for text in &p.filters {
-            list.report.lines += 1;
-            let line = list.report.lines as u32;
-            match parse_line(text) {
-                Line::Filter(f) => {
-                    if f.exception {
-                        list.report.exceptions += 1;
-                    } else {
-                        list.report.filters += 1;
-                    }
-                    list.filters.push(ListedFilter { filter: *f, line });
-                    owners.push(pi as u32);
-                }
-                Line::Skipped(s) => list.report.skip(s.to_string()),
-                Line::Comment | Line::Empty => list.report.comments += 1,
-            }
+        for filter in &p.filters {
+            // A filter is one line: anything after a line break is not part of it.
+            text.push_str(filter.lines().next().unwrap_or(""));
+            text.push('\n');
+            line_owner.push(pi as u32);
         }
     }
+    let mut list = parse_list(TRACKERDB_LIST, &text);
+    list.report.title = Some("Ghostery TrackerDB".into());
+    list.report.version = Some(db.version.clone());
+    let owners = list.filters.iter().map(|f| line_owner.get(f.line as usize - 1).copied().unwrap_or(NONE)).collect();
     (list, owners)
 }
 

@@ -55,11 +55,10 @@ impl Event {
     }
 }
 
-/// A company seen tracking on a site, in total.
+/// How much of something a site showed, in total.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Company {
-    pub category: Option<String>,
+pub struct Tally {
     pub requests: u64,
     /// Visits it was seen on.
     pub visits: u64,
@@ -68,16 +67,35 @@ pub struct Company {
     pub last_seen: u64,
 }
 
-/// A third-party domain contacted from a site, in total.
+impl Tally {
+    fn starting(at: u64) -> Tally {
+        Tally { first_seen: at, last_seen: at, ..Tally::default() }
+    }
+
+    /// Adds another profile's tally of the same thing.
+    pub(crate) fn add(&mut self, other: &Tally) {
+        self.requests += other.requests;
+        self.visits += other.visits;
+        self.cookies += other.cookies;
+        self.first_seen = self.first_seen.min(other.first_seen);
+        self.last_seen = self.last_seen.max(other.last_seen);
+    }
+}
+
+/// A company seen tracking on a site.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Company {
+    pub category: Option<String>,
+    pub seen: Tally,
+}
+
+/// A third-party domain contacted from a site.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ThirdParty {
     pub organization: Option<String>,
-    pub requests: u64,
-    pub visits: u64,
-    pub cookies: u64,
-    pub first_seen: u64,
-    pub last_seen: u64,
+    pub seen: Tally,
 }
 
 /// One visit, in detail.
@@ -243,11 +261,13 @@ impl Ledger {
                     s.recent[i].third_party_requests += 1;
                     let first_on_visit = !s.recent[i].third_parties.contains_key(domain);
                     *s.recent[i].third_parties.entry(domain.clone()).or_default() += 1;
-                    let t =
-                        s.third_parties.entry(domain.clone()).or_insert_with(|| ThirdParty { first_seen: *at, ..ThirdParty::default() });
-                    t.requests += 1;
-                    t.visits += u64::from(first_on_visit);
-                    t.last_seen = *at;
+                    let t = s
+                        .third_parties
+                        .entry(domain.clone())
+                        .or_insert_with(|| ThirdParty { organization: None, seen: Tally::starting(*at) });
+                    t.seen.requests += 1;
+                    t.seen.visits += u64::from(first_on_visit);
+                    t.seen.last_seen = *at;
                     if organization.is_some() {
                         t.organization.clone_from(organization);
                     }
@@ -257,10 +277,10 @@ impl Ledger {
                     let company = organization.clone().unwrap_or_else(|| domain.clone());
                     let first_on_visit = !s.recent[i].trackers.contains_key(&company);
                     *s.recent[i].trackers.entry(company.clone()).or_default() += 1;
-                    let c = s.companies.entry(company.clone()).or_insert_with(|| Company { first_seen: *at, ..Company::default() });
-                    c.requests += 1;
-                    c.visits += u64::from(first_on_visit);
-                    c.last_seen = *at;
+                    let c = s.companies.entry(company.clone()).or_insert_with(|| Company { category: None, seen: Tally::starting(*at) });
+                    c.seen.requests += 1;
+                    c.seen.visits += u64::from(first_on_visit);
+                    c.seen.last_seen = *at;
                     if category.is_some() {
                         c.category.clone_from(category);
                     }
@@ -281,13 +301,14 @@ impl Ledger {
                 let i = s.visit_mut(visit, *at, "");
                 s.cookies += 1;
                 *s.recent[i].cookies.entry(domain.clone()).or_default() += 1;
-                let t = s.third_parties.entry(domain.clone()).or_insert_with(|| ThirdParty { first_seen: *at, ..ThirdParty::default() });
-                t.cookies += 1;
-                t.last_seen = *at;
+                let t =
+                    s.third_parties.entry(domain.clone()).or_insert_with(|| ThirdParty { organization: None, seen: Tally::starting(*at) });
+                t.seen.cookies += 1;
+                t.seen.last_seen = *at;
                 if let Some(org) = organization {
                     t.organization = Some(org.clone());
                     if let Some(c) = s.companies.get_mut(org) {
-                        c.cookies += 1;
+                        c.seen.cookies += 1;
                     }
                     if category.as_deref().is_some_and(|c| score::category_cost(Some(c)) > 0) {
                         s.charge(i, *at, score::COOKIE_COST, format!("{org} set a third-party cookie ({domain})"));

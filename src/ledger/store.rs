@@ -63,7 +63,7 @@ impl Ledger {
             if s.changes.len() > super::CHANGES_KEPT {
                 return Err(invalid(&at("changes"), "more than are kept"));
             }
-            if let Some((company, _)) = s.companies.iter().find(|(_, c)| c.visits > s.visits || c.requests > s.tracker_requests) {
+            if let Some((company, _)) = s.companies.iter().find(|(_, c)| c.seen.visits > s.visits || c.seen.requests > s.tracker_requests) {
                 return Err(invalid(&at(&format!("companies.{company}")), "counts exceed the site's"));
             }
         }
@@ -113,22 +113,20 @@ fn combine(ours: &mut Site, theirs: Site) {
     ours.tracker_requests += theirs.tracker_requests;
     ours.cookies += theirs.cookies;
     for (name, c) in theirs.companies {
-        let o = ours.companies.entry(name).or_insert_with(|| super::Company { first_seen: c.first_seen, ..Default::default() });
+        let o = ours
+            .companies
+            .entry(name)
+            .or_insert_with(|| super::Company { category: None, seen: super::Tally { first_seen: u64::MAX, ..Default::default() } });
         o.category = o.category.take().or(c.category);
-        o.requests += c.requests;
-        o.visits += c.visits;
-        o.cookies += c.cookies;
-        o.first_seen = o.first_seen.min(c.first_seen);
-        o.last_seen = o.last_seen.max(c.last_seen);
+        o.seen.add(&c.seen);
     }
     for (name, t) in theirs.third_parties {
-        let o = ours.third_parties.entry(name).or_insert_with(|| super::ThirdParty { first_seen: t.first_seen, ..Default::default() });
+        let o = ours
+            .third_parties
+            .entry(name)
+            .or_insert_with(|| super::ThirdParty { organization: None, seen: super::Tally { first_seen: u64::MAX, ..Default::default() } });
         o.organization = o.organization.take().or(t.organization);
-        o.requests += t.requests;
-        o.visits += t.visits;
-        o.cookies += t.cookies;
-        o.first_seen = o.first_seen.min(t.first_seen);
-        o.last_seen = o.last_seen.max(t.last_seen);
+        o.seen.add(&t.seen);
     }
     ours.score = ours.score.min(theirs.score);
     ours.changes.extend(theirs.changes);

@@ -68,9 +68,9 @@ fn counts_requests_companies_and_third_parties() {
     f.cookie("news.example", "v1", "criteo.com", ("Criteo", "advertising"));
     let s = f.site("news.example");
     assert_eq!((s.visits, s.requests, s.third_party_requests, s.tracker_requests, s.cookies), (1, 6, 5, 4, 1));
-    assert_eq!(s.companies["Google"].requests, 3);
-    assert_eq!(s.companies["Google"].visits, 1);
-    assert_eq!(s.companies["Criteo"].cookies, 1);
+    assert_eq!(s.companies["Google"].seen.requests, 3);
+    assert_eq!(s.companies["Google"].seen.visits, 1);
+    assert_eq!(s.companies["Criteo"].seen.cookies, 1);
     assert_eq!(s.third_parties["criteo.com"].organization.as_deref(), Some("Criteo"));
     assert_eq!(s.third_parties.len(), 3);
     assert_eq!(s.recent[0].trackers["Google"], 3);
@@ -170,7 +170,7 @@ fn compaction_keeps_totals_exact() {
     let s = f.site("busy.example");
     assert_eq!(s.recent.len(), VISITS_KEPT);
     assert_eq!(s.visits, (VISITS_KEPT + 15) as u64);
-    assert_eq!(s.companies["Criteo"].visits, s.visits);
+    assert_eq!(s.companies["Criteo"].seen.visits, s.visits);
     assert_eq!(s.tracker_requests, s.visits);
     assert_eq!(s.recent[0].number, 16);
     // The score and its listed changes add up, older changes folded in.
