@@ -31,6 +31,7 @@
 //! - [`lists`]: whole lists, with line numbers, sections and skip counts.
 //! - [`trackers`]: TrackerDB and list-section vendors (who is behind a request).
 //! - [`engine`]: compile, classify, describe, snapshot.
+//! - [`ledger`]: the per-site trust ledger and its trust score.
 //!
 //! Browser bindings live in `src/web/` and are compiled for `wasm32` only.
 
