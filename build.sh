@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trust Ledger's one build script. Idempotent: it installs what it needs, then builds.
 #
-#   ./build.sh          build everything: native CLI, wasm engine, engine snapshot (build/)
+#   ./build.sh          build everything: native CLI, wasm engine, engine snapshot, and the
+#                       loadable extension in dist/chromium/
 #   ./build.sh test     formatting, lints, native tests, wasm tests under Node
 #   ./build.sh bench    benchmarks: this engine vs Brave's adblock crate, native and wasm
 #
@@ -42,7 +43,8 @@ build_native() {
 
 build_wasm() {
   log "wasm engine ($BUILD/wasm)"
-  cargo build --release --locked --lib --target wasm32-unknown-unknown
+  # No debug info in what the extension ships.
+  CARGO_PROFILE_RELEASE_DEBUG=0 cargo build --release --locked --lib --target wasm32-unknown-unknown
   wasm-bindgen --target web --out-dir "$BUILD/wasm" target/wasm32-unknown-unknown/release/trustledger.wasm
 }
 
@@ -51,12 +53,24 @@ build_snapshot() {
   target/release/trustledger snapshot --out "$BUILD/engine.bin"
 }
 
+build_extension() {
+  log "extension (dist/chromium)"
+  local out=$ROOT/dist/chromium
+  rm -rf "$out"
+  mkdir -p "$out/wasm"
+  cp manifest.json "$out/"
+  cp -r extension/. "$out/"
+  cp "$BUILD/wasm/trustledger.js" "$BUILD/wasm/trustledger_bg.wasm" "$out/wasm/"
+  cp "$BUILD/engine.bin" "$out/engine.bin"
+}
+
 build_all() {
   setup
   mkdir -p "$BUILD"
   build_native
   build_wasm
   build_snapshot
+  build_extension
 }
 
 run_tests() {

@@ -21,9 +21,11 @@ fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// Plain JS objects, with `null` (not `undefined`) for absent values, as JSON would have them.
+/// Plain JS objects, as JSON would have them: maps as objects (not `Map`), `null` (not
+/// `undefined`) for absent values.
 fn to_js(value: &impl Serialize) -> Result<JsValue, JsError> {
-    value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true)).map_err(js_error)
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true);
+    value.serialize(&serializer).map_err(js_error)
 }
 
 #[wasm_bindgen]
