@@ -3,7 +3,7 @@
 #
 #   ./build.sh          build everything: native CLI, wasm engine, engine snapshot, and the
 #                       loadable extension in dist/chromium/
-#   ./build.sh test     formatting, lints, native tests, wasm tests under Node
+#   ./build.sh test     formatting, lints, native tests, wasm tests under Node, browser tests
 #   ./build.sh bench    benchmarks: this engine vs Brave's adblock crate, native and wasm
 #
 # The wasm-bindgen CLI is pinned to the exact `wasm-bindgen` version in Cargo.toml (one place).
@@ -92,6 +92,12 @@ run_tests() {
   build_wasm
   log "wasm tests (Node)"
   node --test tests/wasm/
+  build_snapshot
+  build_extension
+  log "browser tests (Debian's chromium, Playwright)"
+  command -v "${CHROMIUM:-chromium}" >/dev/null \
+    || { echo "the browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; }
+  node --test tests/e2e/
 }
 
 run_bench() {

@@ -117,6 +117,10 @@ pub struct Visit {
     pub cookies: BTreeMap<String, u64>,
     /// What tracking cost this visit so far (capped at `score::VISIT_CAP`).
     pub cost: i32,
+    /// What each company was charged on this visit: a company is charged once per visit, at the
+    /// cost of the most telling category it showed (a tag manager first, then analytics, costs
+    /// as analytics).
+    pub charged: BTreeMap<String, i32>,
     /// Closed visits are final: a newer visit started, or it left the detailed window.
     pub closed: bool,
 }
@@ -284,14 +288,16 @@ impl Ledger {
                     if category.is_some() {
                         c.category.clone_from(category);
                     }
-                    if first_on_visit {
-                        let mut cost = score::category_cost(category.as_deref());
-                        if !*third_party {
-                            cost = (cost + 1) / 2;
-                        }
+                    let mut cost = score::category_cost(category.as_deref());
+                    if !*third_party {
+                        cost = (cost + 1) / 2;
+                    }
+                    let already = s.recent[i].charged.get(&company).copied().unwrap_or(0);
+                    if cost > already {
+                        s.recent[i].charged.insert(company.clone(), cost);
                         let what = category.as_deref().map(|c| c.replace('_', " ")).unwrap_or_else(|| "tracking".to_owned());
                         let party = if *third_party { "" } else { ", first party" };
-                        s.charge(i, *at, cost, format!("{company} ({what}{party}) tracked this visit"));
+                        s.charge(i, *at, cost - already, format!("{company} ({what}{party}) tracked this visit"));
                     }
                 }
             }

@@ -223,3 +223,17 @@ fn merging_never_counts_twice() {
     f.ledger.merge(g.ledger);
     assert_eq!(f.ledger, once);
 }
+
+#[test]
+fn a_company_costs_its_most_telling_category_once_per_visit() {
+    let mut f = Feed::new();
+    f.visit("news.example", "v1", T0);
+    f.request("news.example", "v1", "googletagmanager.com", Some(("Google", "utilities")), true);
+    f.request("news.example", "v1", "google-analytics.com", GA, true);
+    f.request("news.example", "v1", "google-analytics.com", GA, true);
+    f.request("news.example", "v1", "googletagmanager.com", Some(("Google", "utilities")), true);
+    let s = f.site("news.example");
+    assert_eq!(s.score, score::START - score::category_cost(Some("site_analytics")));
+    assert_eq!(s.changes.len(), 1);
+    assert_eq!(s.recent[0].charged["Google"], score::category_cost(Some("site_analytics")));
+}

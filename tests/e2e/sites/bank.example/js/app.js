@@ -1,0 +1,2 @@
+// Example Bank's own script: nothing to fetch.
+document.documentElement.dataset.app = 'ready';
