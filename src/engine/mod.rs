@@ -261,7 +261,7 @@ pub struct IndexStats {
 impl Engine {
     /// Index sizes for blocking filters (`[0]`) and exceptions (`[1]`).
     pub fn index_stats(&self) -> [IndexStats; 2] {
-        self.groups.clone().map(|g| {
+        self.groups.each_ref().map(|g| {
             let (start, len) = g.fallback;
             IndexStats {
                 host: g.host.keys.len(),

@@ -203,6 +203,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let before = live();
     let engine = Engine::from_snapshot(&snapshot).map_err(|e| e.to_string())?;
     ours.heap_after_load_bytes = live().saturating_sub(before);
+    let [blocking, exceptions] = engine.index_stats();
+    for (kind, st) in [("blocking", &blocking), ("exception", &exceptions)] {
+        println!(
+            "{kind} filters by index: host {}, token {}, domain {}, 3-gram {}, checked for every request {}",
+            st.host, st.token, st.domain, st.gram, st.fallback
+        );
+    }
 
     let mut mine = |i: usize| engine.classify(&requests[i].url, &requests[i].source, requests[i].rtype).matched;
     let peer_setup = if a.no_peer { None } else { peer::setup(&texts, db.as_ref(), &requests) };
@@ -221,7 +228,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     print_table(&ours, peer.as_ref(), requests.len(), a.passes);
     if let Some(path) = &a.json {
-        let doc = serde_json::json!({ "requests": requests.len(), "passes": a.passes, "ours": ours, "peer": peer });
+        let doc = serde_json::json!({ "requests": requests.len(), "passes": a.passes, "ours": ours, "peer": peer, "indexes": [blocking, exceptions] });
         std::fs::write(path, serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?)
             .map_err(|e| format!("cannot write {path}: {e}"))?;
     }
