@@ -17,6 +17,10 @@ import { PageRequest } from './messages.js';
 
 const SAVE_EVERY_MS = 1000;
 
+// Milliseconds since this worker started (its time origin): when the engine was ready and when
+// the first request was classified. Read by the cold-start benchmark (`startupTimings()`).
+const timings = { engineReady: null, firstClassified: null };
+
 let state = null; // { engine, ledger, seq, tabs }
 let saveTimer = null;
 
@@ -42,6 +46,7 @@ async function start() {
   if (pending.length) ledger.apply(pending);
   const seq = Math.max(ledger.lastSeq(), ...pending.map((e) => e.seq), 0);
   state = { engine, ledger, seq, tabs: session.tabs ?? {} };
+  timings.engineReady ??= performance.now();
   if (pending.length) scheduleSave();
   return state;
 }
@@ -80,6 +85,7 @@ function onRequest(details) {
 }
 
 function observe(s, d) {
+  timings.firstClassified ??= performance.now();
   if (d.type === 'main_frame') {
     if (d.frameId !== 0 || d.tabId < 0) return; // prerendering and the like: not a visit yet
     const page = s.engine.classify(d.url, d.url, 'main_frame');
@@ -149,4 +155,5 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
 
 // For tests and the demo: the whole ledger, from the worker's console (`await ledgerJson()`).
 globalThis.ledgerJson = async () => (await ready()).ledger.toJson();
+globalThis.startupTimings = () => ({ ...timings });
 globalThis.flushLedger = async () => { await ready(); clearTimeout(saveTimer); await save(); };

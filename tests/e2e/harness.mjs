@@ -43,15 +43,17 @@ process.on('exit', () => {
 /**
  * Launches Chromium with the unpacked extension at `extensionDir` on a fresh profile (or on
  * `userDataDir`, which is then left in place at close) and waits for its service worker.
- * Resolves to a Harness.
+ * `extensionDir: null` launches the same browser with no extension (for comparisons);
+ * `headless: false` opens a window (it needs a display). Resolves to a Harness.
  */
-export async function launch({ extensionDir, userDataDir } = {}) {
-  if (!extensionDir) throw new Error('launch: extensionDir is required');
+export async function launch({ extensionDir, userDataDir, headless = true } = {}) {
+  if (extensionDir === undefined) throw new Error('launch: extensionDir is required (null for none)');
   const tempDir = await mkdtemp(join(tmpdir(), 'trustledger-e2e-'));
   const harness = new Harness({
-    extensionDir: resolve(extensionDir),
+    extensionDir: extensionDir && resolve(extensionDir),
     profileDir: userDataDir ? resolve(userDataDir) : join(tempDir, 'profile'),
     tempDir,
+    headless,
   });
   try {
     await harness.start();
@@ -73,14 +75,16 @@ class Harness {
   userDataDir;
 
   #extensionDir;
+  #headless;
   #tempDir;
   #browserSession = null;
   #lastBrowserActivity = 0;
   #closed = false;
   #exitCleanup;
 
-  constructor({ extensionDir, profileDir, tempDir }) {
+  constructor({ extensionDir, profileDir, tempDir, headless }) {
     this.#extensionDir = extensionDir;
+    this.#headless = headless;
     this.userDataDir = profileDir;
     this.#tempDir = tempDir;
     this.#exitCleanup = () => {
@@ -94,6 +98,7 @@ class Harness {
     this.server = await startFixtureServer({ sitesDir: SITES_DIR, tlsDir: this.#tempDir });
     await seedProfile(this.userDataDir);
     await this.#launchBrowser();
+    if (!this.#extensionDir) return;
     const isExtensionWorker = (w) => w.url().startsWith('chrome-extension://');
     const worker = this.context.serviceWorkers().find(isExtensionWorker) ?? await this.context.waitForEvent(
       'serviceworker', { predicate: isExtensionWorker, timeout: WORKER_TIMEOUT_MS },
@@ -166,8 +171,9 @@ class Harness {
   async #launchBrowser() {
     this.context = await chromium.launchPersistentContext(this.userDataDir, {
       executablePath: CHROMIUM,
-      headless: true,
+      headless: this.#headless,
       ignoreDefaultArgs: ['--disable-extensions'],
+      viewport: this.#headless ? { width: 1280, height: 720 } : null,
       args: chromiumArgs(this.#extensionDir, this.server),
     });
     this.#browserSession = await this.context.browser().newBrowserCDPSession();
@@ -226,8 +232,7 @@ async function seedProfile(profileDir) {
 // --disable-features list; a second --disable-features would replace that list, not extend it.
 function chromiumArgs(extensionDir, server) {
   return [
-    `--load-extension=${extensionDir}`,
-    `--disable-extensions-except=${extensionDir}`,
+    ...(extensionDir ? [`--load-extension=${extensionDir}`, `--disable-extensions-except=${extensionDir}`] : []),
     `--host-resolver-rules=${hostResolverRules(server)}`,
     '--ignore-certificate-errors',
     '--no-sandbox',
