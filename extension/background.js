@@ -1,28 +1,32 @@
-// Trust Ledger's service worker: sees every request (webRequest, observe only), classifies it
-// with the wasm engine, and records it in the per-site ledger (wasm too). JS here is glue: it owns
-// the chrome.* calls; decisions and arithmetic are the engine's and the ledger's.
+// Trust Ledger's service worker: sees every request (webRequest, observe only) and records it in
+// the per-site ledger. JS here is glue: it owns the chrome.* calls; attribution, classification
+// and the ledger's arithmetic are the wasm engine's (src/observer.rs, src/ledger/).
 //
-//   webRequest ──► event {seq, site, visit, …} ──► storage.session (at once) ──► ledger (wasm)
-//                                                          │                      │
-//                                 replayed after a restart ┘     storage.local ◄──┘ every second
+//   webRequest ──► observer (wasm): event {seq, site, visit, …} ──► storage.session ──► ledger (wasm)
+//                                                                        │                │
+//                                               replayed after a restart ┘  storage.local ◄┘ every second
 //
 // The browser kills an idle service worker after 30 s: everything in memory here is a cache.
-// An event is written to storage.session (which outlives the worker) as soon as it exists; the
-// ledger, with the sequence number of the last event it holds, is saved to storage.local within
-// a second, and only then are the events it holds dropped from storage.session. Starting up
-// replays what storage.session still has, and the ledger ignores what it already counted.
+// Events go to storage.session (which outlives the worker) within SESSION_BATCH_MS of being
+// observed, with the attribution state (which tab shows which visit). The ledger, with the
+// sequence number of the last event it holds, is saved to storage.local within SAVE_EVERY_MS,
+// and only then are the events it holds dropped from storage.session. Starting up replays what
+// storage.session still has; the ledger ignores what it already counted.
 
-import init, { WasmEngine, WasmLedger } from './wasm/trustledger.js';
+import init, { WasmEngine, WasmLedger, WasmObserver } from './wasm/trustledger.js';
 import { PageRequest } from './messages.js';
 
 const SAVE_EVERY_MS = 1000;
+const SESSION_BATCH_MS = 20;
 
 // Milliseconds since this worker started (its time origin): when the engine was ready and when
 // the first request was classified. Read by the cold-start benchmark (`startupTimings()`).
 const timings = { engineReady: null, firstClassified: null };
 
-let state = null; // { engine, ledger, seq, tabs }
+let state = null; // { observer, ledger }
 let saveTimer = null;
+let unsaved = {}; // storage.session writes not yet made
+let sessionTimer = null;
 
 async function start() {
   await init({ module_or_path: chrome.runtime.getURL('wasm/trustledger_bg.wasm') });
@@ -45,8 +49,10 @@ async function start() {
   const pending = Object.entries(session).filter(([k]) => k.startsWith('e:')).map(([, e]) => e).sort((a, b) => a.seq - b.seq);
   if (pending.length) ledger.apply(pending);
   const seq = Math.max(ledger.lastSeq(), ...pending.map((e) => e.seq), 0);
-  state = { engine, ledger, seq, tabs: session.tabs ?? {} };
+  state = { observer: new WasmObserver(engine, session.attribution ?? null, seq), ledger };
   timings.engineReady ??= performance.now();
+  // Visits no tab shows any more end now (after a browser restart, all of them).
+  record(state, state.observer.leaveUnheld(ledger, Date.now()));
   if (pending.length) scheduleSave();
   return state;
 }
@@ -56,11 +62,22 @@ const ready = () => (starting ??= start());
 
 // -- Recording ------------------------------------------------------------------------------------
 
-function record(s, event) {
-  event.seq = ++s.seq;
-  chrome.storage.session.set({ [`e:${event.seq}`]: event });
-  s.ledger.apply([event]);
+function record(s, events) {
+  if (!events?.length) return;
+  for (const event of events) unsaved[`e:${event.seq}`] = event;
+  sessionTimer ??= setTimeout(flushSession, SESSION_BATCH_MS);
+  s.ledger.apply(events);
   scheduleSave();
+}
+
+// The attribution state changes with almost every request: it is written with the events.
+async function flushSession() {
+  clearTimeout(sessionTimer);
+  sessionTimer = null;
+  const writes = unsaved;
+  unsaved = {};
+  if (state) writes.attribution = state.observer.state();
+  await chrome.storage.session.set(writes);
 }
 
 function scheduleSave() {
@@ -68,9 +85,11 @@ function scheduleSave() {
 }
 
 async function save() {
+  clearTimeout(saveTimer);
   saveTimer = null;
   const s = state;
   if (!s) return;
+  await flushSession();
   const upTo = s.ledger.lastSeq();
   await chrome.storage.local.set({ ledger: s.ledger.toJson() });
   const session = await chrome.storage.session.get(null);
@@ -80,43 +99,37 @@ async function save() {
 
 // -- Observation ----------------------------------------------------------------------------------
 
-function onRequest(details) {
-  ready().then((s) => observe(s, details));
-}
+const at = (d) => Math.round(d.timeStamp);
 
-function observe(s, d) {
-  timings.firstClassified ??= performance.now();
-  if (d.type === 'main_frame') {
-    if (d.frameId !== 0 || d.tabId < 0) return; // prerendering and the like: not a visit yet
-    const page = s.engine.classify(d.url, d.url, 'main_frame');
-    if (!page.domain) return; // not a web page
-    const visit = `${d.tabId}:${d.requestId}:${d.timeStamp}`;
-    s.tabs[d.tabId] = { site: page.domain, visit, url: d.url, trackers: 0 };
-    chrome.storage.session.set({ tabs: s.tabs });
-    record(s, { kind: 'visit', at: Math.round(d.timeStamp), site: page.domain, visit, url: d.url });
-    badge(d.tabId, 0);
+// A tab's top frame requesting a page (not a document fetching the next page ahead of time).
+const isNavigation = (d) => d.type === 'main_frame' && !d.documentId;
+
+function onRequest(d) {
+  if (isNavigation(d)) {
+    onNavigation(d);
     return;
   }
-  const tab = s.tabs[d.tabId];
-  if (!tab) return; // no page of ours: browser-internal or a worker without a tab
-  const c = s.engine.classify(d.url, tab.url, d.type);
-  if (!c.domain) return;
-  record(s, {
-    kind: 'request', at: Math.round(d.timeStamp), site: tab.site, visit: tab.visit, domain: c.domain,
-    thirdParty: c.thirdParty, tracker: Boolean(c.match), organization: c.organization, category: c.category,
+  ready().then((s) => {
+    const observed = s.observer.request(d, at(d));
+    timings.firstClassified ??= performance.now();
+    if (!observed) return;
+    const [event, badgeCount] = observed;
+    record(s, [event]);
+    if (badgeCount) badge(badgeCount[0], badgeCount[1]);
   });
-  if (c.match) badge(d.tabId, ++tab.trackers);
+}
+
+function onNavigation(d) {
+  ready().then((s) => {
+    const events = s.observer.navigated(d, at(d));
+    record(s, events);
+    if (d.frameId === 0 && events.some((e) => e.kind === 'visit')) badge(d.tabId, 0);
+  });
 }
 
 function onHeaders(d) {
   if (!d.responseHeaders?.some((h) => h.name.toLowerCase() === 'set-cookie')) return;
-  ready().then((s) => {
-    const tab = s.tabs[d.tabId];
-    if (!tab || d.type === 'main_frame') return;
-    const c = s.engine.classify(d.url, tab.url, d.type);
-    if (!c.domain || !c.thirdParty) return;
-    record(s, { kind: 'cookie', at: Math.round(d.timeStamp), site: tab.site, visit: tab.visit, domain: c.domain, organization: c.organization, category: c.category });
-  });
+  ready().then((s) => record(s, [s.observer.cookie(d, at(d))].filter(Boolean)));
 }
 
 function badge(tabId, count) {
@@ -127,33 +140,51 @@ function badge(tabId, count) {
 // Listeners are registered synchronously, so that an event wakes a stopped worker.
 chrome.webRequest.onBeforeRequest.addListener(onRequest, { urls: ['<all_urls>'] });
 chrome.webRequest.onHeadersReceived.addListener(onHeaders, { urls: ['<all_urls>'] }, ['responseHeaders', 'extraHeaders']);
-chrome.tabs.onRemoved.addListener((tabId) => ready().then((s) => {
-  delete s.tabs[tabId];
-  chrome.storage.session.set({ tabs: s.tabs });
-}));
+chrome.tabs.onRemoved.addListener((tabId) => ready().then((s) => record(s, s.observer.tabClosed(tabId, Date.now()))));
+chrome.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.url) ready().then((s) => record(s, s.observer.shown(tabId, change.url, Date.now())));
+});
 
 // -- Extension pages ------------------------------------------------------------------------------
+
+async function answer(s, message) {
+  switch (message?.type) {
+    case PageRequest.SITE:
+      return { site: typeof message.site === 'string' ? s.ledger.site(message.site) : null };
+    case PageRequest.TAB: {
+      const tab = s.observer.tab(message.tabId);
+      return tab ? { site: tab.page.site, visit: tab.page.visit } : {};
+    }
+    case PageRequest.SITES:
+      return { sites: s.ledger.summaries() };
+    case PageRequest.EXPORT:
+      return { json: s.ledger.toJson() };
+    case PageRequest.IMPORT: {
+      if (typeof message.json !== 'string') return { error: 'no file content' };
+      let added, combined;
+      try {
+        [added, combined] = s.ledger.merge(message.json);
+      } catch (e) {
+        return { error: e.message };
+      }
+      await save();
+      return { added, combined };
+    }
+    default:
+      return { error: `unknown request ${message?.type}` };
+  }
+}
 
 chrome.runtime.onMessage.addListener((message, sender, reply) => {
   // Only our own pages (popup, options; in a tab or not) may ask. A content script's sender URL
   // is its web page's, so it never passes.
   if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(chrome.runtime.getURL(''))) return false;
-  ready().then((s) => {
-    switch (message?.type) {
-      case PageRequest.SITE:
-        reply({ site: typeof message.site === 'string' ? s.ledger.site(message.site) : null });
-        break;
-      case PageRequest.TAB:
-        reply(s.tabs[message.tabId] ?? {});
-        break;
-      default:
-        reply({ error: `unknown request ${message?.type}` });
-    }
-  });
+  ready().then((s) => answer(s, message)).then(reply, (e) => reply({ error: String(e?.message ?? e) }));
   return true;
 });
 
-// For tests and the demo: the whole ledger, from the worker's console (`await ledgerJson()`).
+// For tests and the demo, from the worker's console: the whole ledger (`await ledgerJson()`),
+// saving now (`await flushLedger()`), and the startup timings.
 globalThis.ledgerJson = async () => (await ready()).ledger.toJson();
+globalThis.flushLedger = async () => { await ready(); await save(); };
 globalThis.startupTimings = () => ({ ...timings });
-globalThis.flushLedger = async () => { await ready(); clearTimeout(saveTimer); await save(); };

@@ -31,15 +31,19 @@
 //! - [`lists`]: whole lists, with line numbers, sections and skip counts.
 //! - [`trackers`]: TrackerDB and list-section vendors (who is behind a request).
 //! - [`engine`]: compile, classify, describe, snapshot.
+//! - [`attribution`]: which site and visit each request the browser reports belongs to.
 //! - [`ledger`]: the per-site trust ledger and its trust score.
+//! - [`observer`]: browser reports → classified, attributed, numbered ledger events.
 //!
 //! Browser bindings live in `src/web/` and are compiled for `wasm32` only.
 
+pub mod attribution;
 pub mod engine;
 pub mod filters;
 pub mod hash;
 pub mod ledger;
 pub mod lists;
+pub mod observer;
 pub mod request;
 pub mod site;
 pub mod trackers;

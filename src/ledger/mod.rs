@@ -8,9 +8,11 @@
 //! the most recent visits and changes only ([`VISITS_KEPT`], [`CHANGES_KEPT`]), the older ones
 //! folded into totals. The stored form is versioned (`store`, `docs/ledger-format.md`).
 
+mod record;
 pub mod score;
 mod store;
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -29,28 +31,43 @@ pub enum Event {
     /// A top-level navigation started a visit to `site`. `visit` is the browser's id for it
     /// (unique across sites), `url` the page.
     Visit { seq: u64, at: u64, site: String, visit: String, url: String },
-    /// A request made during a visit (by the page, its frames or workers).
+    /// A request made during a visit (by the page, its frames or workers), or, with no `visit`,
+    /// by the site while none of its pages was open (its service worker, say).
     Request {
         seq: u64,
         at: u64,
         site: String,
-        visit: String,
+        #[serde(default)]
+        visit: Option<String>,
         /// Registrable domain of the request.
         domain: String,
         third_party: bool,
-        /// The engine matched a blocking filter.
+        /// A tracker request (`crate::observer::is_tracker`): a filter matched, or TrackerDB names
+        /// the third party as a tracking company.
         tracker: bool,
         organization: Option<String>,
         category: Option<String>,
     },
-    /// A third party set a cookie (`Set-Cookie` on a third-party response).
-    Cookie { seq: u64, at: u64, site: String, visit: String, domain: String, organization: Option<String>, category: Option<String> },
+    /// A third party set a cookie (`Set-Cookie` on a third-party response); `visit` as for
+    /// requests.
+    Cookie {
+        seq: u64,
+        at: u64,
+        site: String,
+        #[serde(default)]
+        visit: Option<String>,
+        domain: String,
+        organization: Option<String>,
+        category: Option<String>,
+    },
+    /// A visit ended: its tab went to another page or was closed, or the browser restarted.
+    Leave { seq: u64, at: u64, site: String, visit: String },
 }
 
 impl Event {
     pub fn seq(&self) -> u64 {
         match self {
-            Event::Visit { seq, .. } | Event::Request { seq, .. } | Event::Cookie { seq, .. } => *seq,
+            Event::Visit { seq, .. } | Event::Request { seq, .. } | Event::Cookie { seq, .. } | Event::Leave { seq, .. } => *seq,
         }
     }
 }
@@ -148,6 +165,21 @@ pub struct Site {
     pub recent: Vec<Visit>,
     /// Ledgers (by id) whose history this record holds, for merging imports.
     pub sources: BTreeSet<String>,
+    /// What the site did while none of its pages was open (counted in the totals too).
+    #[serde(default)]
+    pub background: Background,
+}
+
+/// A site's activity with no page open: its service worker, say, contacting a tracker.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Background {
+    pub requests: u64,
+    pub tracker_requests: u64,
+    pub cookies: u64,
+    /// The day (days since the Unix epoch) each company was last charged for: a company is
+    /// charged at most once a day for background tracking.
+    pub charged: BTreeMap<String, u64>,
 }
 
 impl Site {
@@ -168,6 +200,7 @@ impl Site {
             earlier_changes: (0, 0),
             recent: Vec::new(),
             sources: BTreeSet::from([source.to_owned()]),
+            background: Background::default(),
         }
     }
 
@@ -211,16 +244,44 @@ impl Site {
         self.recent.len() - 1
     }
 
-    /// Charges a visit for a tracking company or cookie, within the visit's cap.
-    fn charge(&mut self, i: usize, at: u64, cost: i32, reason: String) {
+    /// Charges a visit for a tracking company or cookie, within the visit's cap. With `amends`,
+    /// the visit's latest change whose reason starts so is amended instead of adding one (a
+    /// company seen again in a costlier category: one line, at the higher cost).
+    fn charge(&mut self, i: usize, at: u64, cost: i32, reason: String, amends: Option<&str>) {
         let v = &mut self.recent[i];
         let cost = cost.min(score::VISIT_CAP - v.cost).max(0);
-        if cost > 0 {
-            v.cost += cost;
-            let number = v.number;
-            self.change(number, at, -cost, reason);
+        if cost == 0 {
+            return;
+        }
+        v.cost += cost;
+        let number = v.number;
+        let amended = amends.and_then(|prefix| self.changes.iter().rposition(|c| c.visit == number && c.reason.starts_with(prefix)));
+        match amended {
+            Some(k) => {
+                let applied = score::apply(&mut self.score, -cost);
+                let c = &mut self.changes[k];
+                c.delta += applied;
+                c.reason = reason;
+            }
+            None => self.change(number, at, -cost, reason),
         }
     }
+}
+
+/// A site in one line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteSummary<'a> {
+    pub site: &'a str,
+    pub score: i32,
+    pub visits: u64,
+    pub requests: u64,
+    pub tracker_requests: u64,
+    pub companies: usize,
+    pub third_parties: usize,
+    pub cookies: u64,
+    pub first_seen: u64,
+    pub last_seen: u64,
 }
 
 /// All sites.
@@ -247,89 +308,62 @@ impl Ledger {
             return false;
         }
         self.last_seq = event.seq();
-        let source = self.id.clone();
         match event {
             Event::Visit { at, site, visit, url, .. } => {
-                let s = self.sites.entry(site.clone()).or_insert_with(|| Site::new(site, *at, &source));
-                s.last_seen = s.last_seen.max(*at);
-                s.visit_mut(visit, *at, url);
+                self.site_mut(site, *at).visit_mut(visit, *at, url);
             }
             Event::Request { at, site, visit, domain, third_party, tracker, organization, category, .. } => {
-                let s = self.sites.entry(site.clone()).or_insert_with(|| Site::new(site, *at, &source));
-                s.last_seen = s.last_seen.max(*at);
-                let i = s.visit_mut(visit, *at, "");
-                s.requests += 1;
-                s.recent[i].requests += 1;
-                if *third_party {
-                    s.third_party_requests += 1;
-                    s.recent[i].third_party_requests += 1;
-                    let first_on_visit = !s.recent[i].third_parties.contains_key(domain);
-                    *s.recent[i].third_parties.entry(domain.clone()).or_default() += 1;
-                    let t = s
-                        .third_parties
-                        .entry(domain.clone())
-                        .or_insert_with(|| ThirdParty { organization: None, seen: Tally::starting(*at) });
-                    t.seen.requests += 1;
-                    t.seen.visits += u64::from(first_on_visit);
-                    t.seen.last_seen = *at;
-                    if organization.is_some() {
-                        t.organization.clone_from(organization);
-                    }
-                }
-                if *tracker {
-                    s.tracker_requests += 1;
-                    let company = organization.clone().unwrap_or_else(|| domain.clone());
-                    let first_on_visit = !s.recent[i].trackers.contains_key(&company);
-                    *s.recent[i].trackers.entry(company.clone()).or_default() += 1;
-                    let c = s.companies.entry(company.clone()).or_insert_with(|| Company { category: None, seen: Tally::starting(*at) });
-                    c.seen.requests += 1;
-                    c.seen.visits += u64::from(first_on_visit);
-                    c.seen.last_seen = *at;
-                    if category.is_some() {
-                        c.category.clone_from(category);
-                    }
-                    let mut cost = score::category_cost(category.as_deref());
-                    if !*third_party {
-                        cost = (cost + 1) / 2;
-                    }
-                    let already = s.recent[i].charged.get(&company).copied().unwrap_or(0);
-                    if cost > already {
-                        s.recent[i].charged.insert(company.clone(), cost);
-                        let what = category.as_deref().map(|c| c.replace('_', " ")).unwrap_or_else(|| "tracking".to_owned());
-                        let party = if *third_party { "" } else { ", first party" };
-                        s.charge(i, *at, cost - already, format!("{company} ({what}{party}) tracked this visit"));
-                    }
-                }
+                let seen = record::Seen { at: *at, domain, organization: organization.as_deref(), category: category.as_deref() };
+                self.site_mut(site, *at).request(visit.as_deref(), &seen, *third_party, *tracker);
             }
             Event::Cookie { at, site, visit, domain, organization, category, .. } => {
-                let s = self.sites.entry(site.clone()).or_insert_with(|| Site::new(site, *at, &source));
-                s.last_seen = s.last_seen.max(*at);
-                let i = s.visit_mut(visit, *at, "");
-                s.cookies += 1;
-                *s.recent[i].cookies.entry(domain.clone()).or_default() += 1;
-                let t =
-                    s.third_parties.entry(domain.clone()).or_insert_with(|| ThirdParty { organization: None, seen: Tally::starting(*at) });
-                t.seen.cookies += 1;
-                t.seen.last_seen = *at;
-                if let Some(org) = organization {
-                    t.organization = Some(org.clone());
-                    if let Some(c) = s.companies.get_mut(org) {
-                        c.seen.cookies += 1;
-                    }
-                    if category.as_deref().is_some_and(|c| score::category_cost(Some(c)) > 0) {
-                        s.charge(i, *at, score::COOKIE_COST, format!("{org} set a third-party cookie ({domain})"));
-                    }
+                let seen = record::Seen { at: *at, domain, organization: organization.as_deref(), category: category.as_deref() };
+                self.site_mut(site, *at).cookie(visit.as_deref(), &seen);
+            }
+            Event::Leave { at, site, visit, .. } => {
+                if let Some(s) = self.sites.get_mut(site) {
+                    s.close_visits(*at, |v| &v.id == visit);
                 }
             }
         }
         true
     }
 
-    /// Closes open visits older than `before` (ms): their clean-visit bonus is earned then.
-    pub fn close_visits_before(&mut self, before: u64, now: u64) {
-        for s in self.sites.values_mut() {
-            s.close_visits(now, |v| v.started < before);
-        }
+    fn site_mut(&mut self, site: &str, at: u64) -> &mut Site {
+        let s = match self.sites.entry(site.to_owned()) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(Site::new(site, at, &self.id)),
+        };
+        s.last_seen = s.last_seen.max(at);
+        s
+    }
+
+    /// One line per site, for the list of all sites: most recently seen first.
+    pub fn summaries(&self) -> Vec<SiteSummary<'_>> {
+        let mut all: Vec<SiteSummary> = self
+            .sites
+            .values()
+            .map(|s| SiteSummary {
+                site: &s.site,
+                score: s.score,
+                visits: s.visits,
+                requests: s.requests,
+                tracker_requests: s.tracker_requests,
+                companies: s.companies.len(),
+                third_parties: s.third_parties.len(),
+                cookies: s.cookies,
+                first_seen: s.first_seen,
+                last_seen: s.last_seen,
+            })
+            .collect();
+        all.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(a.site.cmp(b.site)));
+        all
+    }
+
+    /// The visits not yet closed, as (site, visit id): after a browser restart, those no tab
+    /// shows any more are closed with [`Event::Leave`].
+    pub fn open_visits(&self) -> Vec<(&str, &str)> {
+        self.sites.values().flat_map(|s| s.recent.iter().filter(|v| !v.closed).map(move |v| (s.site.as_str(), v.id.as_str()))).collect()
     }
 }
 

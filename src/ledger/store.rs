@@ -57,6 +57,10 @@ impl Ledger {
             if s.third_party_requests > s.requests || s.tracker_requests > s.requests {
                 return Err(invalid(&at("requests"), "fewer than its third-party or tracker requests"));
             }
+            let b = &s.background;
+            if b.requests > s.requests || b.tracker_requests > s.tracker_requests || b.cookies > s.cookies {
+                return Err(invalid(&at("background"), "counts exceed the site's"));
+            }
             if s.recent.len() > super::VISITS_KEPT || s.recent.iter().any(|v| v.number == 0 || v.number > s.visits) {
                 return Err(invalid(&at("recent"), "visits do not fit the visit count"));
             }
@@ -145,6 +149,13 @@ fn combine(ours: &mut Site, theirs: Site) {
     let drop = ours.recent.len().saturating_sub(super::VISITS_KEPT);
     ours.recent.drain(..drop);
     ours.sources.extend(theirs.sources);
+    ours.background.requests += theirs.background.requests;
+    ours.background.tracker_requests += theirs.background.tracker_requests;
+    ours.background.cookies += theirs.background.cookies;
+    for (company, day) in theirs.background.charged {
+        let o = ours.background.charged.entry(company).or_default();
+        *o = (*o).max(day);
+    }
 }
 
 fn invalid(path: &str, problem: &str) -> LedgerError {

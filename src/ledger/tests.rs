@@ -27,7 +27,7 @@ impl Feed {
             seq,
             at: T0 + seq,
             site: site.into(),
-            visit: visit.into(),
+            visit: Some(visit.into()),
             domain: domain.into(),
             third_party,
             tracker: org.is_some(),
@@ -41,11 +41,29 @@ impl Feed {
             seq,
             at: T0 + seq,
             site: site.into(),
-            visit: visit.into(),
+            visit: Some(visit.into()),
             domain: domain.into(),
             organization: Some(org.0.into()),
             category: Some(org.1.into()),
         });
+    }
+    fn background(&mut self, site: &str, at: u64, domain: &str, org: Option<(&str, &str)>) {
+        let seq = self.next();
+        self.ledger.apply(&Event::Request {
+            seq,
+            at,
+            site: site.into(),
+            visit: None,
+            domain: domain.into(),
+            third_party: true,
+            tracker: org.is_some(),
+            organization: org.map(|o| o.0.into()),
+            category: org.map(|o| o.1.into()),
+        });
+    }
+    fn leave(&mut self, site: &str, visit: &str) {
+        let seq = self.next();
+        assert!(self.ledger.apply(&Event::Leave { seq, at: T0 + seq, site: site.into(), visit: visit.into() }));
     }
     fn site(&self, site: &str) -> &Site {
         &self.ledger.sites[site]
@@ -140,7 +158,7 @@ fn replay_is_idempotent() {
         seq: 2,
         at: T0,
         site: "a.example".into(),
-        visit: "v1".into(),
+        visit: Some("v1".into()),
         domain: "criteo.com".into(),
         third_party: true,
         tracker: true,
@@ -236,4 +254,82 @@ fn a_company_costs_its_most_telling_category_once_per_visit() {
     assert_eq!(s.score, score::START - score::category_cost(Some("site_analytics")));
     assert_eq!(s.changes.len(), 1);
     assert_eq!(s.recent[0].charged["Google"], score::category_cost(Some("site_analytics")));
+    // Seen in a costlier category later on the same visit: one line, at the higher cost.
+    f.request("news.example", "v1", "doubleclick.net", Some(("Google", "advertising")), true);
+    let s = f.site("news.example");
+    assert_eq!(s.changes.len(), 1);
+    assert_eq!(s.changes[0].reason, "Google (advertising) tracked this visit");
+    assert_eq!(s.changes[0].delta, -score::category_cost(Some("advertising")));
+    assert_eq!(s.score, score::START - score::category_cost(Some("advertising")));
+}
+
+#[test]
+fn leaving_closes_the_visit_and_a_clean_one_earns_then() {
+    let mut f = Feed::new();
+    f.visit("clean.example", "v1", T0);
+    f.request("clean.example", "v1", "clean.example", None, false);
+    f.visit("busy.example", "v2", T0 + 10);
+    f.request("busy.example", "v2", "criteo.com", ADS, true);
+    assert_eq!(f.ledger.open_visits(), [("busy.example", "v2"), ("clean.example", "v1")]);
+    f.leave("clean.example", "v1");
+    f.leave("busy.example", "v2");
+    assert_eq!(f.site("clean.example").score, score::START + score::CLEAN_VISIT);
+    assert_eq!(f.site("busy.example").score, score::START - score::category_cost(Some("advertising")));
+    assert!(f.ledger.open_visits().is_empty());
+    // Leaving twice, or a visit the ledger does not know, changes nothing more.
+    let before = f.ledger.sites.clone();
+    f.leave("clean.example", "v1");
+    f.leave("nowhere.example", "v7");
+    assert_eq!(f.ledger.sites, before);
+}
+
+#[test]
+fn background_activity_counts_in_totals_and_costs_once_a_day() {
+    const DAY: u64 = 86_400_000;
+    let mut f = Feed::new();
+    f.visit("app.example", "v1", T0);
+    f.leave("app.example", "v1");
+    let start = f.site("app.example").score;
+    f.background("app.example", T0 + 100, "segment.io", Some(("Twilio", "site_analytics")));
+    f.background("app.example", T0 + 200, "segment.io", Some(("Twilio", "site_analytics")));
+    f.background("app.example", T0 + 300, "example-cdn.com", None);
+    let s = f.site("app.example");
+    assert_eq!((s.requests, s.tracker_requests, s.third_party_requests), (3, 2, 3));
+    assert_eq!((s.background.requests, s.background.tracker_requests), (3, 2));
+    assert_eq!((s.visits, s.recent[0].requests), (1, 0), "no visit is made up");
+    assert_eq!(s.companies["Twilio"].seen.requests, 2);
+    assert_eq!(s.companies["Twilio"].seen.visits, 0);
+    assert_eq!(s.score, start - score::category_cost(Some("site_analytics")), "charged once that day");
+    let change = s.changes.last().expect("a change");
+    assert_eq!((change.visit, change.reason.as_str()), (0, "Twilio (site analytics) was contacted with no page of the site open"));
+    f.background("app.example", T0 + DAY, "segment.io", Some(("Twilio", "site_analytics")));
+    assert_eq!(f.site("app.example").score, start - 2 * score::category_cost(Some("site_analytics")), "and again the next day");
+    // The stored form keeps it, and refuses background counts beyond the totals.
+    let json = f.ledger.to_json().expect("serialises");
+    assert_eq!(Ledger::from_json(&json), Ok(f.ledger.clone()));
+    let bad = json.replace("\"background\":{\"requests\":4", "\"background\":{\"requests\":99");
+    assert_ne!(bad, json);
+    assert!(matches!(Ledger::from_json(&bad), Err(LedgerError::Invalid { .. })));
+}
+
+#[test]
+fn a_ledger_without_background_fields_still_reads() {
+    let mut f = Feed::new();
+    f.visit("a.example", "v1", T0);
+    let json = f.ledger.to_json().expect("serialises");
+    let old = json.replace(",\"background\":{\"requests\":0,\"trackerRequests\":0,\"cookies\":0,\"charged\":{}}", "");
+    assert_ne!(old, json);
+    assert_eq!(Ledger::from_json(&old), Ok(f.ledger.clone()));
+}
+
+#[test]
+fn summaries_list_every_site_most_recent_first() {
+    let mut f = Feed::new();
+    f.visit("old.example", "v1", T0);
+    f.visit("new.example", "v2", T0 + 1000);
+    f.request("new.example", "v2", "criteo.com", ADS, true);
+    let all = f.ledger.summaries();
+    assert_eq!(all.iter().map(|s| s.site).collect::<Vec<_>>(), ["new.example", "old.example"]);
+    assert_eq!((all[0].visits, all[0].tracker_requests, all[0].companies, all[0].third_parties), (1, 1, 1, 1));
+    assert_eq!(all[0].score, f.site("new.example").score);
 }

@@ -8,7 +8,7 @@ use crate::ledger::{Event, Ledger};
 
 /// A trust ledger.
 #[wasm_bindgen]
-pub struct WasmLedger(Ledger);
+pub struct WasmLedger(pub(super) Ledger);
 
 #[wasm_bindgen]
 impl WasmLedger {
@@ -53,6 +53,12 @@ impl WasmLedger {
         to_js(&self.0.sites.keys().collect::<Vec<_>>())
     }
 
+    /// One line per site, most recently seen first: `[{ site, score, visits, requests,
+    /// trackerRequests, companies, thirdParties, cookies, firstSeen, lastSeen }]`.
+    pub fn summaries(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.summaries())
+    }
+
     /// Merges an exported ledger; returns `[added, combined]`. Throws, changing nothing, if the
     /// file is not a valid ledger.
     pub fn merge(&mut self, json: &str) -> Result<JsValue, JsError> {
@@ -60,9 +66,9 @@ impl WasmLedger {
         to_js(&self.0.merge(other))
     }
 
-    /// Closes visits started before `before` (ms since the epoch), at `now`.
-    #[wasm_bindgen(js_name = closeVisitsBefore)]
-    pub fn close_visits_before(&mut self, before: f64, now: f64) {
-        self.0.close_visits_before(before as u64, now as u64);
+    /// The visits not yet closed, as `[[site, visit], …]`.
+    #[wasm_bindgen(js_name = openVisits)]
+    pub fn open_visits(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.open_visits())
     }
 }

@@ -2,6 +2,7 @@
 //! here — convert, call the engine, map errors — so everything it calls is tested natively.
 
 mod ledger;
+mod observer;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

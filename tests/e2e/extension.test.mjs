@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './harness.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { INVENTORY } from './sites/inventory.mjs';
 
 const extensionDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'chromium');
@@ -18,6 +19,34 @@ const expected = (pageUrl) => {
   return { requests: requests.length, thirdParty: requests.filter((r) => r.thirdParty).length };
 };
 
+async function poll(done, what, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+// Launches the browser with the extension and waits until it observes pages: a freshly
+// installed worker's listeners reach the browser a moment after it starts.
+async function ready(t) {
+  const h = await launch({ extensionDir });
+  t.after(() => h.close());
+  const page = await h.context.newPage();
+  for (let i = 0; i < 20 && !(await ledger(h)).sites['warmup.example']; i++) await h.visit(page, 'https://warmup.example/');
+  assert.ok((await ledger(h)).sites['warmup.example'], 'the extension observes requests');
+  h.server.reset();
+  return { h, page };
+}
+
+// The toolbar badge of the tab showing `url`.
+async function badgeOf(h, url) {
+  return (await h.serviceWorker()).evaluate(async (url) => {
+    const [tab] = await chrome.tabs.query({ url });
+    return chrome.action.getBadgeText({ tabId: tab.id });
+  }, url);
+}
+
 async function ledger(h) {
   const sw = await h.serviceWorker();
   await sw.evaluate(() => globalThis.flushLedger());
@@ -25,13 +54,7 @@ async function ledger(h) {
 }
 
 test('the ledger records each site, survives a stopped worker and a browser restart, and the popup shows it', async (t) => {
-  const h = await launch({ extensionDir });
-  t.after(() => h.close());
-  const page = await h.context.newPage();
-  // A freshly installed worker's listeners reach the browser a moment after it starts: visit a
-  // warm-up page until the ledger has it, so that the pages under test are all observed.
-  for (let i = 0; i < 20 && !(await ledger(h)).sites['warmup.example']; i++) await h.visit(page, 'https://warmup.example/');
-  assert.ok((await ledger(h)).sites['warmup.example'], 'the extension observes requests');
+  const { h, page } = await ready(t);
 
   for (const url of ['https://news.example/', 'https://shop.example/', 'https://blog.example/']) {
     await h.visit(page, url);
@@ -71,6 +94,11 @@ test('the ledger records each site, survives a stopped worker and a browser rest
   // The second blog visit started, so the first (clean) one earned its bonus.
   assert.equal(l.sites['blog.example'].score, 63);
 
+  // Closing the tab ends the visit: a clean one earns its bonus then.
+  await page.close();
+  await poll(async () => (await ledger(h)).sites['blog.example'].score === 66, 'the closed tab’s clean visit to earn its bonus');
+  l = await ledger(h);
+
   // A browser restart on the same profile keeps the ledger exactly.
   const before = JSON.stringify(l.sites);
   await h.restart();
@@ -86,5 +114,63 @@ test('the ledger records each site, survives a stopped worker and a browser rest
   assert.equal(await popup.textContent('.score .value'), String(after.sites['news.example'].score));
   assert.match(text, /Criteo \(advertising\) tracked this visit/);
   assert.match(text, /Criteo\s*advertising/);
-  await popup.screenshot({ path: join(extensionDir, '..', 'popup-news.example.png') });
+  assert.match(text, /criteo\.com · Criteo/, 'the third-party cookie is listed');
+});
+
+test('every kind of request is counted, by company; the badge shows the page’s trackers; the extension itself contacts nothing', async (t) => {
+  const { h, page } = await ready(t);
+  await h.visit(page, 'https://video.example/');
+  assert.equal(await badgeOf(h, 'https://video.example/'), '6');
+  await h.visit(page, 'https://bank.example/');
+  assert.equal(await badgeOf(h, 'https://bank.example/'), '1');
+  const l = await ledger(h);
+
+  const video = l.sites['video.example'];
+  assert.equal(video.requests, expected('https://video.example/').requests);
+  assert.equal(video.thirdPartyRequests, expected('https://video.example/').thirdParty);
+  // Twitter's widget, the YouTube embed, Segment (fetch), Google Analytics (sendBeacon), Hotjar
+  // (WebSocket), comScore (from the page's dedicated worker).
+  assert.equal(video.trackerRequests, 6);
+  const companies = Object.fromEntries(Object.entries(video.companies).map(([name, c]) => [name, [c.category, c.seen.requests]]));
+  assert.deepEqual(companies, {
+    'Google': ['site_analytics', 2], 'Hotjar': ['site_analytics', 1], 'Twilio': ['site_analytics', 1],
+    'X Corp.': ['social_media', 1], 'comScore, Inc.': ['site_analytics', 1],
+  });
+  // Google is charged once, at its costlier category on this visit (analytics over the player).
+  assert.equal(video.changes.filter((c) => c.reason.startsWith('Google (')).length, 1);
+  assert.equal(video.score, 60 - 4 - 3 * 4);
+
+  const bank = l.sites['bank.example'];
+  assert.equal(bank.requests, expected('https://bank.example/').requests);
+  assert.equal(bank.thirdPartyRequests, 0);
+  assert.equal(bank.trackerRequests, 1);
+  assert.deepEqual(Object.keys(bank.companies), ['Adobe']);
+  assert.ok(bank.changes.some((c) => c.reason === 'Adobe (site analytics, first party) tracked this visit'));
+
+  // Every request the server saw came from a page (each has its page as Referer or Origin, or
+  // is a page); none from the extension's own pages or worker.
+  for (const r of h.server.requests) {
+    assert.doesNotMatch(`${r.referer ?? ""} ${r.headers.origin ?? ""}`, /chrome-extension:/, `${r.host}${r.path}`);
+  }
+  const fromPages = new Set([...INVENTORY['https://video.example/'], ...INVENTORY['https://bank.example/']].map((r) => r.url.split('?')[0].replace(/^wss:/, 'https:')));
+  for (const r of h.server.requests) {
+    assert.ok(fromPages.has(`${r.scheme}://${r.host}${r.path}`), `only the pages' requests reach the network: ${r.scheme}://${r.host}${r.path}`);
+  }
+});
+
+test('a service worker’s request with no page open is the site’s background activity; a prefetch is not a visit', async (t) => {
+  const { h, page } = await ready(t);
+  const app = await h.context.newPage();
+  await app.goto('https://app.example/');
+  await app.waitForSelector('body[data-worker=ready]');
+  await poll(() => h.server.requests.some((r) => r.host === 'app.example' && r.path === '/next.html'), 'the prefetch of /next.html');
+  await app.close();
+  await poll(() => h.server.requests.some((r) => r.host === 'api.segment.io'), 'the service worker’s report');
+  await h.visit(page, 'https://blog.example/');
+  const site = (await ledger(h)).sites['app.example'];
+  assert.equal(site.visits, 1, 'the prefetch is no visit');
+  assert.equal(site.recent[0].closed, true, 'closing the tab ended the visit');
+  assert.deepEqual([site.background.requests, site.background.trackerRequests], [1, 1]);
+  assert.equal(site.companies.Twilio.seen.requests, 1);
+  assert.ok(site.changes.some((c) => c.visit === 0 && c.reason === 'Twilio (site analytics) was contacted with no page of the site open'));
 });

@@ -1,0 +1,116 @@
+// The options page: every site in the ledger (each linking to its popup view), and the ledger
+// as a file: export (a download made here, no permission needed) and import (merged and
+// validated by the ledger in the service worker). Rendering only: numbers come from the ledger.
+
+import { PageRequest } from '../messages.js';
+
+const ask = async (message) => {
+  const reply = await chrome.runtime.sendMessage(message);
+  if (reply?.error) throw new Error(reply.error);
+  return reply;
+};
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+// -- All sites ------------------------------------------------------------------------------------
+
+const table = document.getElementById('sites');
+const status = document.getElementById('sites-status');
+const filter = document.getElementById('filter');
+let sites = [];
+let sort = { key: 'lastSeen', descending: true };
+
+const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const scoreClass = (score) => (score >= 60 ? 'good' : score < 40 ? 'bad' : '');
+
+function row(s) {
+  const popup = `../popup/popup.html?site=${encodeURIComponent(s.site)}`;
+  const num = (n) => el('td', { class: 'num' }, String(n));
+  return el('tr', {},
+    el('td', { class: 'site' }, el('a', { href: popup }, s.site)),
+    el('td', { class: `num score ${scoreClass(s.score)}` }, String(s.score)),
+    num(s.visits), num(s.trackerRequests), num(s.companies), num(s.thirdParties), num(s.cookies),
+    el('td', {}, el('time', { datetime: new Date(s.lastSeen).toISOString() }, date.format(s.lastSeen))));
+}
+
+function render() {
+  const needle = filter.value.trim().toLowerCase();
+  const shown = sites.filter((s) => s.site.includes(needle));
+  const { key, descending } = sort;
+  shown.sort((a, b) => {
+    const order = typeof a[key] === 'string' ? a[key].localeCompare(b[key]) : a[key] - b[key];
+    return (descending ? -order : order) || a.site.localeCompare(b.site);
+  });
+  for (const th of table.tHead.rows[0].cells) {
+    th.setAttribute('aria-sort', th.dataset.key === key ? (descending ? 'descending' : 'ascending') : 'none');
+  }
+  table.tBodies[0].replaceChildren(...shown.map(row));
+  table.hidden = shown.length === 0;
+  const plural = (n) => `${n} site${n === 1 ? '' : 's'}`;
+  status.textContent = sites.length === 0
+    ? 'No site recorded yet. Browse a little, then come back.'
+    : needle ? `${plural(shown.length)} of ${sites.length} match “${filter.value.trim()}”.` : `${plural(sites.length)}.`;
+}
+
+async function load() {
+  try {
+    ({ sites } = await ask({ type: PageRequest.SITES }));
+    render();
+  } catch (e) {
+    status.textContent = `The ledger could not be read: ${e.message}`;
+  }
+}
+
+table.tHead.addEventListener('click', (event) => {
+  const key = event.target.closest('th')?.dataset.key;
+  if (!key) return;
+  // Names read A→Z first, numbers and dates largest first.
+  sort = { key, descending: sort.key === key ? !sort.descending : key !== 'site' };
+  render();
+});
+filter.addEventListener('input', render);
+
+// -- The ledger as a file -------------------------------------------------------------------------
+
+const fileStatus = document.getElementById('file-status');
+const say = (text, error = false) => {
+  fileStatus.textContent = text;
+  fileStatus.classList.toggle('error', error);
+};
+
+document.getElementById('export').addEventListener('click', async () => {
+  try {
+    const { json } = await ask({ type: PageRequest.EXPORT });
+    const link = el('a', {
+      href: URL.createObjectURL(new Blob([json], { type: 'application/json' })),
+      download: `trust-ledger-${new Date().toISOString().slice(0, 10)}.json`,
+    });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    say(`Exported ${sites.length} site${sites.length === 1 ? '' : 's'}.`);
+  } catch (e) {
+    say(`Export failed: ${e.message}`, true);
+  }
+});
+
+const importInput = document.getElementById('import');
+importInput.addEventListener('change', async () => {
+  const [file] = importInput.files;
+  if (!file) return;
+  try {
+    const { added, combined } = await ask({ type: PageRequest.IMPORT, json: await file.text() });
+    say(`Imported ${file.name}: ${added} new site${added === 1 ? '' : 's'}, ${combined} combined with yours.`);
+    await load();
+  } catch (e) {
+    say(`${file.name} was not imported, and nothing changed. ${e.message}`, true);
+  } finally {
+    importInput.value = '';
+  }
+});
+
+await load();

@@ -1,0 +1,198 @@
+//! From what the browser reports to ledger events: attributes each request to its page
+//! ([`crate::attribution`]), classifies it with the engine, and numbers the events. The service
+//! worker persists each event before the ledger applies it (see `docs/ARCHITECTURE.md`), so the
+//! numbering here is what makes replay exact.
+
+use crate::attribution::{Attribution, Details, Page};
+use crate::ledger::{Event, Ledger};
+use crate::{Engine, ResourceType};
+
+/// The engine and the attribution state, with the event counter.
+pub struct Observer {
+    pub engine: Engine,
+    pub attribution: Attribution,
+    seq: u64,
+}
+
+/// A request's event, and the tab's new tracker count when it was a tracker on a shown page.
+#[derive(Debug, PartialEq)]
+pub struct Observed {
+    pub event: Event,
+    pub badge: Option<(i64, u64)>,
+}
+
+impl Observer {
+    /// `seq` is the last event number used (the ledger's, or a pending event's if higher).
+    pub fn new(engine: Engine, attribution: Attribution, seq: u64) -> Observer {
+        Observer { engine, attribution, seq }
+    }
+
+    fn next(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// The last event number used.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// A top-level page arrived: the visits it ended, then the new visit.
+    pub fn navigated(&mut self, d: &Details, at: u64) -> Vec<Event> {
+        let Some(nav) = self.attribution.navigated(d) else { return Vec::new() };
+        let mut events = self.leave(nav.left, at);
+        let Page { site, visit, url, .. } = nav.page;
+        if let Some(visit) = visit {
+            let seq = self.next();
+            events.push(Event::Visit { seq, at, site, visit, url });
+        }
+        events
+    }
+
+    /// Any other request, classified and attributed; `None` if it belongs to no site.
+    pub fn request(&mut self, d: &Details, at: u64) -> Option<Observed> {
+        let page = self.attribution.page_of(d)?;
+        let c = self.engine.classify_full(&d.url, &page.url, ResourceType::parse_lenient(&d.kind));
+        let domain = c.domain?;
+        let tracker = is_tracker(c.matched, c.third_party, c.organization.as_deref(), c.category.as_deref());
+        let badge = if tracker { self.attribution.count_tracker(&page).map(|n| (page.tab, n)) } else { None };
+        let event = Event::Request {
+            seq: self.next(),
+            at,
+            site: page.site,
+            visit: page.visit,
+            domain,
+            third_party: c.third_party,
+            tracker,
+            organization: c.organization,
+            category: c.category,
+        };
+        Some(Observed { event, badge })
+    }
+
+    /// A response that set cookies: an event if it is a third party's.
+    pub fn cookie(&mut self, d: &Details, at: u64) -> Option<Event> {
+        if d.kind == "main_frame" {
+            return None;
+        }
+        let page = self.attribution.page_of(d)?;
+        let c = self.engine.classify_full(&d.url, &page.url, ResourceType::parse_lenient(&d.kind));
+        if !c.third_party {
+            return None;
+        }
+        Some(Event::Cookie {
+            seq: self.next(),
+            at,
+            site: page.site,
+            visit: page.visit,
+            domain: c.domain?,
+            organization: c.organization,
+            category: c.category,
+        })
+    }
+
+    /// The tab was closed.
+    pub fn tab_closed(&mut self, tab: i64, at: u64) -> Vec<Event> {
+        let left = self.attribution.tab_closed(tab);
+        self.leave(left, at)
+    }
+
+    /// The tab shows `url` now (a prerendered page may have become the tab's).
+    pub fn shown(&mut self, tab: i64, url: &str, at: u64) -> Vec<Event> {
+        let left = self.attribution.shown(tab, url);
+        self.leave(left, at)
+    }
+
+    /// Ends the ledger's open visits that no tab shows any more (after a browser restart, the
+    /// tabs are gone).
+    pub fn leave_unheld(&mut self, ledger: &Ledger, at: u64) -> Vec<Event> {
+        let unheld: Vec<Page> = ledger
+            .open_visits()
+            .into_iter()
+            .filter(|(_, visit)| !self.attribution.holds(visit))
+            .map(|(site, visit)| Page { site: site.to_owned(), visit: Some(visit.to_owned()), url: String::new(), tab: -1 })
+            .collect();
+        self.leave(unheld, at)
+    }
+
+    fn leave(&mut self, pages: Vec<Page>, at: u64) -> Vec<Event> {
+        pages.into_iter().filter_map(|p| Some(Event::Leave { seq: self.next(), at, site: p.site, visit: p.visit? })).collect()
+    }
+}
+
+/// A tracker request: a filter matched, or the request went to a third party that TrackerDB
+/// names as a company whose category is tracking (not hosting or other infrastructure). Filter
+/// lists block what breaks nothing, so they miss many requests of known trackers — Google
+/// Analytics' `g/collect` beacon, Segment's API — that a person would still count as tracking.
+pub fn is_tracker(matched: bool, third_party: bool, organization: Option<&str>, category: Option<&str>) -> bool {
+    matched || (third_party && organization.is_some() && crate::ledger::score::category_cost(category) > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EngineBuilder;
+
+    fn observer() -> Observer {
+        let mut b = EngineBuilder::new();
+        b.add_list("test", "||tracker.example^$third-party");
+        Observer::new(b.build().0, Attribution::default(), 10)
+    }
+
+    fn details(url: &str, kind: &str, document: Option<&str>) -> Details {
+        Details {
+            url: url.into(),
+            kind: kind.into(),
+            request_id: "1".into(),
+            time_stamp: 5.0,
+            tab_id: 3,
+            document_id: document.map(Into::into),
+            ..Details::default()
+        }
+    }
+
+    #[test]
+    fn events_are_numbered_attributed_and_classified() {
+        let mut o = observer();
+        let events = o.navigated(&details("https://news.example/", "main_frame", None), 5);
+        assert_eq!(
+            events,
+            [Event::Visit { seq: 11, at: 5, site: "news.example".into(), visit: "3:1:5".into(), url: "https://news.example/".into() }]
+        );
+        let seen = o.request(&details("https://cdn.tracker.example/t.gif", "image", Some("D")), 6).expect("observed");
+        assert_eq!(seen.badge, Some((3, 1)));
+        let Event::Request { seq, site, visit, domain, third_party, tracker, .. } = seen.event else { panic!("a request") };
+        assert_eq!(
+            (seq, site.as_str(), visit.as_deref(), domain.as_str(), third_party, tracker),
+            (12, "news.example", Some("3:1:5"), "tracker.example", true, true)
+        );
+        assert_eq!(o.cookie(&details("https://news.example/x", "xmlhttprequest", Some("D")), 7), None, "first party");
+        assert!(matches!(o.cookie(&details("https://cdn.tracker.example/x", "image", Some("D")), 7), Some(Event::Cookie { seq: 13, .. })));
+        assert_eq!(o.tab_closed(3, 8), [Event::Leave { seq: 14, at: 8, site: "news.example".into(), visit: "3:1:5".into() }]);
+        assert_eq!(o.seq(), 14);
+    }
+
+    #[test]
+    fn known_tracking_companies_count_without_a_filter_infrastructure_does_not() {
+        assert!(is_tracker(true, false, None, None));
+        assert!(is_tracker(false, true, Some("Google"), Some("site_analytics")));
+        assert!(!is_tracker(false, true, Some("Google"), Some("hosting")));
+        assert!(!is_tracker(false, false, Some("Adobe"), Some("site_analytics")), "first party needs a filter");
+        assert!(!is_tracker(false, true, None, None));
+    }
+
+    #[test]
+    fn open_visits_no_tab_holds_are_left() {
+        let mut o = observer();
+        let mut ledger = Ledger::new("p");
+        for e in o.navigated(&details("https://news.example/", "main_frame", None), 5) {
+            ledger.apply(&e);
+        }
+        assert!(o.leave_unheld(&ledger, 9).is_empty(), "the tab still shows it");
+        let mut restarted = Observer::new(observer().engine, Attribution::default(), o.seq());
+        assert_eq!(
+            restarted.leave_unheld(&ledger, 9),
+            [Event::Leave { seq: 12, at: 9, site: "news.example".into(), visit: "3:1:5".into() }]
+        );
+    }
+}

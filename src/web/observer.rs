@@ -1,0 +1,80 @@
+//! Browser bindings for the observer (wasm32 only): `chrome.webRequest` details in as plain
+//! objects, ledger events out as plain objects. No logic: see `crate::observer`.
+
+use wasm_bindgen::prelude::*;
+
+use super::ledger::WasmLedger;
+use super::{js_error, to_js, WasmEngine};
+use crate::attribution::{Attribution, Details};
+use crate::observer::Observer;
+
+/// The engine with the attribution state.
+#[wasm_bindgen]
+pub struct WasmObserver(Observer);
+
+fn details(value: JsValue) -> Result<Details, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(js_error)
+}
+
+#[wasm_bindgen]
+impl WasmObserver {
+    /// Takes over `engine`. `state` is what `state()` returned before (or null for none); `seq`
+    /// the last event number used. A state it cannot read (from another version) is dropped:
+    /// open pages are then attributed again from their next navigation.
+    #[wasm_bindgen(constructor)]
+    pub fn new(engine: WasmEngine, state: Option<String>, seq: f64) -> WasmObserver {
+        let attribution = state.and_then(|json| Attribution::from_json(&json).ok()).unwrap_or_default();
+        WasmObserver(Observer::new(engine.engine, attribution, seq as u64))
+    }
+
+    /// The attribution state, to keep in session storage.
+    pub fn state(&self) -> String {
+        self.0.attribution.to_json()
+    }
+
+    /// The last event number used.
+    pub fn seq(&self) -> f64 {
+        self.0.seq() as f64
+    }
+
+    /// A top-level page arrived (`onResponseStarted`, `main_frame`): events to record.
+    pub fn navigated(&mut self, d: JsValue, at: f64) -> Result<JsValue, JsError> {
+        let d = details(d)?;
+        to_js(&self.0.navigated(&d, at as u64))
+    }
+
+    /// Any other request: `{ event, badge: [tabId, count] | null }`, or null.
+    pub fn request(&mut self, d: JsValue, at: f64) -> Result<JsValue, JsError> {
+        let d = details(d)?;
+        let observed = self.0.request(&d, at as u64);
+        to_js(&observed.map(|o| (o.event, o.badge)))
+    }
+
+    /// A response with `Set-Cookie`: the event, or null when it is not a third party's.
+    pub fn cookie(&mut self, d: JsValue, at: f64) -> Result<JsValue, JsError> {
+        let d = details(d)?;
+        to_js(&self.0.cookie(&d, at as u64))
+    }
+
+    /// A tab was closed: events to record.
+    #[wasm_bindgen(js_name = tabClosed)]
+    pub fn tab_closed(&mut self, tab: f64, at: f64) -> Result<JsValue, JsError> {
+        to_js(&self.0.tab_closed(tab as i64, at as u64))
+    }
+
+    /// A tab shows a new URL: events to record.
+    pub fn shown(&mut self, tab: f64, url: &str, at: f64) -> Result<JsValue, JsError> {
+        to_js(&self.0.shown(tab as i64, url, at as u64))
+    }
+
+    /// Leave events for the ledger's open visits that no tab shows.
+    #[wasm_bindgen(js_name = leaveUnheld)]
+    pub fn leave_unheld(&mut self, ledger: &WasmLedger, at: f64) -> Result<JsValue, JsError> {
+        to_js(&self.0.leave_unheld(&ledger.0, at as u64))
+    }
+
+    /// What a tab shows: `{ page: { site, visit, url, tab }, trackers }`, or null.
+    pub fn tab(&self, tab: f64) -> Result<JsValue, JsError> {
+        to_js(&self.0.attribution.tab(tab as i64))
+    }
+}
