@@ -75,7 +75,8 @@ impl Ledger {
     }
 
     /// Merges another ledger (an import) into this one, per site:
-    /// - a site only the import has is added;
+    /// - a site only the import has is added (its visits closed: they are over here, and a clean
+    ///   one earns nothing by being imported);
     /// - a site whose history already includes the import's ledger (the same profile's export,
     ///   imported again) keeps whichever record is more recent — nothing is counted twice;
     /// - a site from another profile's ledger is combined: totals add up, the most recent
@@ -88,7 +89,9 @@ impl Ledger {
         for (name, theirs) in other.sites {
             match self.sites.get_mut(&name) {
                 None => {
-                    self.sites.insert(name, theirs);
+                    // Its open visits are over here: closed as they are, earning nothing.
+                    let recent = theirs.recent.into_iter().map(|v| super::Visit { closed: true, ..v }).collect();
+                    self.sites.insert(name, Site { recent, ..theirs });
                     added += 1;
                 }
                 Some(ours) if ours.sources.intersection(&theirs.sources).next().is_some() => {

@@ -232,6 +232,9 @@ fn merging_never_counts_twice() {
     g.visit("b.example", "w2", T0 + 6);
     let (added, combined) = f.ledger.merge(g.ledger.clone());
     assert_eq!((added, combined), (1, 1));
+    assert!(!g.ledger.sites["b.example"].recent[0].closed);
+    assert!(f.ledger.sites["b.example"].recent[0].closed, "an imported visit is over here");
+    assert_eq!(f.ledger.sites["b.example"].score, g.ledger.sites["b.example"].score, "and earns nothing");
     let s = &f.ledger.sites["a.example"];
     assert_eq!((s.visits, s.tracker_requests, s.companies.len()), (2, 2, 2));
     assert_eq!(s.score, export.sites["a.example"].score.min(g.ledger.sites["a.example"].score));
