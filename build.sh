@@ -4,7 +4,11 @@
 #   ./build.sh          build everything: native CLI, wasm engine, engine snapshot, and the
 #                       loadable extension in dist/chromium/
 #   ./build.sh test     formatting, lints, native tests, wasm tests under Node, browser tests
-#   ./build.sh bench    benchmarks: this engine vs Brave's adblock crate, native and wasm
+#   ./build.sh run      build, then the demo: Chromium with the extension on local demo sites
+#                       (a window if there is a display; headless, it prints each site's ledger
+#                       and saves popup screenshots to docs/screenshots/)
+#   ./build.sh bench    benchmarks: this engine vs Brave's adblock crate, native and wasm; page
+#                       loads with and without the extension; the worker's cold start
 #
 # The wasm-bindgen CLI is pinned to the exact `wasm-bindgen` version in Cargo.toml (one place).
 set -euo pipefail
@@ -21,6 +25,7 @@ wasm_bindgen_version() {
 }
 
 setup() {
+  apt_install node:nodejs npm:npm
   log "toolchain"
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     rustup target add wasm32-unknown-unknown
@@ -64,6 +69,28 @@ build_extension() {
   cp "$BUILD/engine.bin" "$out/engine.bin"
 }
 
+# Debian packages the build needs, installed when missing (as root, or with sudo).
+apt_install() {
+  local missing=() cmd pkg
+  for pair in "$@"; do
+    cmd=${pair%%:*} pkg=${pair#*:}
+    command -v "$cmd" >/dev/null || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  log "installing ${missing[*]} (apt-get)"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  command -v apt-get >/dev/null \
+    || { echo "please install ${missing[*]}: this script installs them with apt-get only" >&2; exit 1; }
+  "${sudo[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y "${missing[@]}"
+}
+
+# The browser tests and the demo run Debian's chromium (or $CHROMIUM).
+need_browser() {
+  [ -n "${CHROMIUM:-}" ] || apt_install chromium:chromium
+}
+
 build_all() {
   setup
   mkdir -p "$BUILD"
@@ -95,8 +122,7 @@ run_tests() {
   build_snapshot
   build_extension
   log "browser tests (Debian's chromium, Playwright)"
-  command -v "${CHROMIUM:-chromium}" >/dev/null \
-    || { echo "the browser tests need Debian's chromium: apt-get install chromium" >&2; exit 1; }
+  need_browser
   node --test tests/e2e/
 }
 
@@ -119,7 +145,8 @@ run_bench() {
 
 case "${1:-build}" in
   build) build_all ;;
+  run) build_all; need_browser; log "demo (demo/run.mjs)"; node demo/run.mjs ;;
   test) run_tests ;;
   bench) run_bench ;;
-  *) echo "usage: ./build.sh [build|test|bench]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [build|test|run|bench]" >&2; exit 2 ;;
 esac
