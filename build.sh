@@ -50,7 +50,9 @@ build_wasm() {
   log "wasm engine ($BUILD/wasm)"
   # No debug info in what the extension ships.
   CARGO_PROFILE_RELEASE_DEBUG=0 cargo build --release --locked --lib --target wasm32-unknown-unknown
-  wasm-bindgen --target web --out-dir "$BUILD/wasm" target/wasm32-unknown-unknown/release/trustledger.wasm
+  # No function names either: the worker fetches and compiles the module at every cold start.
+  wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir "$BUILD/wasm" \
+    target/wasm32-unknown-unknown/release/trustledger.wasm
 }
 
 build_snapshot() {

@@ -19,46 +19,74 @@ import { PageRequest } from './messages.js';
 const SAVE_EVERY_MS = 1000;
 const SESSION_BATCH_MS = 20;
 
-// Milliseconds since this worker started (its time origin): when the engine was ready and when
-// the first request was classified. Read by the cold-start benchmark (`startupTimings()`).
-const timings = { engineReady: null, firstClassified: null };
+// Milliseconds since this worker started (its time origin), step by step: this script running
+// (its modules loaded), the wasm module compiled, the snapshot fetched, storage read, the engine
+// ready, the first request classified, the stored ledger read. For the cold-start benchmark
+// (`startupTimings()`).
+const timings = { scriptStart: performance.now(), wasmReady: null, snapshotFetched: null, storageRead: null,
+  engineReady: null, firstClassified: null, ledgerReady: null };
+const mark = (step) => (value) => {
+  timings[step] ??= performance.now();
+  return value;
+};
 
-let state = null; // { observer, ledger }
+let state = null; // { observer, ledger (null until read), backlog (events waiting for it) }
 let saveTimer = null;
 let unsaved = {}; // storage.session writes not yet made
 let sessionTimer = null;
 
+// Everything a cold start needs is read at once; requests are classified as soon as the engine
+// is up, and the stored ledger is parsed after (its events wait in the backlog meanwhile).
 async function start() {
-  await init({ module_or_path: chrome.runtime.getURL('wasm/trustledger_bg.wasm') });
-  const snapshot = await fetch(chrome.runtime.getURL('engine.bin')).then((r) => r.arrayBuffer());
+  const [, snapshot, local, session] = await Promise.all([
+    init({ module_or_path: chrome.runtime.getURL('wasm/trustledger_bg.wasm') }).then(mark('wasmReady')),
+    fetch(chrome.runtime.getURL('engine.bin')).then((r) => r.arrayBuffer()).then(mark('snapshotFetched')),
+    chrome.storage.local.get(['ledger', 'ledgerId', 'seq']),
+    chrome.storage.session.get(null).then(mark('storageRead')),
+  ]);
   const engine = WasmEngine.fromSnapshot(new Uint8Array(snapshot));
-  const { ledger: stored, ledgerId } = await chrome.storage.local.get(['ledger', 'ledgerId']);
-  let ledger;
+  const pending = Object.entries(session).filter(([k]) => k.startsWith('e:')).map(([, e]) => e).sort((a, b) => a.seq - b.seq);
+  // Event numbers carry on from the last one used: saved with the ledger (`seq`), or pending.
+  // A ledger saved before `seq` was kept beside it is read now, to learn its last number.
+  let ledger = null;
+  if (local.ledger && local.seq === undefined) ledger = await readLedger(local);
+  const seq = Math.max(local.seq ?? 0, ledger?.lastSeq() ?? 0, ...pending.map((e) => e.seq), 0);
+  state = { observer: new WasmObserver(engine, session.attribution ?? null, seq), ledger: null, backlog: pending };
+  timings.engineReady ??= performance.now();
+  ledgerLoaded = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the events that woke the worker first
+    state.ledger = ledger ?? await readLedger(local);
+    state.ledger.apply(state.backlog);
+    state.backlog = [];
+    // Visits no tab shows any more end now (after a browser restart, all of them).
+    record(state, state.observer.leaveUnheld(state.ledger, Date.now()));
+    if (pending.length) scheduleSave();
+    mark('ledgerReady')();
+    return state;
+  })();
+  return state;
+}
+
+async function readLedger({ ledger: stored, ledgerId }) {
   try {
-    ledger = stored ? WasmLedger.fromJson(stored) : null;
+    if (stored) return WasmLedger.fromJson(stored);
   } catch (e) {
     console.error('Trust Ledger: the stored ledger is unreadable; it is kept under ledgerUnreadable', e);
     await chrome.storage.local.set({ ledgerUnreadable: stored });
   }
-  if (!ledger) {
-    const id = ledgerId ?? crypto.randomUUID();
-    await chrome.storage.local.set({ ledgerId: id });
-    ledger = new WasmLedger(id);
-  }
-  const session = await chrome.storage.session.get(null);
-  const pending = Object.entries(session).filter(([k]) => k.startsWith('e:')).map(([, e]) => e).sort((a, b) => a.seq - b.seq);
-  if (pending.length) ledger.apply(pending);
-  const seq = Math.max(ledger.lastSeq(), ...pending.map((e) => e.seq), 0);
-  state = { observer: new WasmObserver(engine, session.attribution ?? null, seq), ledger };
-  timings.engineReady ??= performance.now();
-  // Visits no tab shows any more end now (after a browser restart, all of them).
-  record(state, state.observer.leaveUnheld(ledger, Date.now()));
-  if (pending.length) scheduleSave();
-  return state;
+  const id = ledgerId ?? crypto.randomUUID();
+  await chrome.storage.local.set({ ledgerId: id });
+  return new WasmLedger(id);
 }
 
 let starting = null;
+let ledgerLoaded = null;
 const ready = () => (starting ??= start());
+/** The state once the ledger is read too. */
+const withLedger = async () => {
+  await ready();
+  return ledgerLoaded;
+};
 
 // -- Recording ------------------------------------------------------------------------------------
 
@@ -66,7 +94,8 @@ function record(s, events) {
   if (!events?.length) return;
   for (const event of events) unsaved[`e:${event.seq}`] = event;
   sessionTimer ??= setTimeout(flushSession, SESSION_BATCH_MS);
-  s.ledger.apply(events);
+  if (s.ledger) s.ledger.apply(events);
+  else s.backlog.push(...events);
   scheduleSave();
 }
 
@@ -87,11 +116,11 @@ function scheduleSave() {
 async function save() {
   clearTimeout(saveTimer);
   saveTimer = null;
-  const s = state;
-  if (!s) return;
+  if (!state) return;
+  const s = await withLedger();
   await flushSession();
   const upTo = s.ledger.lastSeq();
-  await chrome.storage.local.set({ ledger: s.ledger.toJson() });
+  await chrome.storage.local.set({ ledger: s.ledger.toJson(), seq: s.observer.seq() });
   const session = await chrome.storage.session.get(null);
   const done = Object.keys(session).filter((k) => k.startsWith('e:') && Number(k.slice(2)) <= upTo);
   await chrome.storage.session.remove(done);
@@ -145,6 +174,9 @@ chrome.tabs.onUpdated.addListener((tabId, change) => {
   if (change.url) ready().then((s) => record(s, s.observer.shown(tabId, change.url, Date.now())));
 });
 
+// The worker only ever starts for an event: start loading at once rather than when it arrives.
+ready();
+
 // -- Extension pages ------------------------------------------------------------------------------
 
 async function answer(s, message) {
@@ -179,12 +211,12 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
   // Only our own pages (popup, options; in a tab or not) may ask. A content script's sender URL
   // is its web page's, so it never passes.
   if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(chrome.runtime.getURL(''))) return false;
-  ready().then((s) => answer(s, message)).then(reply, (e) => reply({ error: String(e?.message ?? e) }));
+  withLedger().then((s) => answer(s, message)).then(reply, (e) => reply({ error: String(e?.message ?? e) }));
   return true;
 });
 
 // For tests and the demo, from the worker's console: the whole ledger (`await ledgerJson()`),
 // saving now (`await flushLedger()`), and the startup timings.
-globalThis.ledgerJson = async () => (await ready()).ledger.toJson();
-globalThis.flushLedger = async () => { await ready(); await save(); };
+globalThis.ledgerJson = async () => (await withLedger()).ledger.toJson();
+globalThis.flushLedger = async () => { await withLedger(); await save(); };
 globalThis.startupTimings = () => ({ ...timings });

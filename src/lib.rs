@@ -26,6 +26,7 @@
 //!
 //! ## Modules
 //! - [`site`]: URL → host → registrable domain; first/third party.
+//! - [`suffix`]: the Public Suffix List, as data.
 //! - [`request`]: resource types and prepared requests.
 //! - [`filters`]: the Adblock Plus network-filter syntax and pattern language.
 //! - [`lists`]: whole lists, with line numbers, sections and skip counts.
@@ -46,6 +47,7 @@ pub mod lists;
 pub mod observer;
 pub mod request;
 pub mod site;
+pub mod suffix;
 pub mod trackers;
 
 #[cfg(target_arch = "wasm32")]

@@ -87,9 +87,12 @@ pub fn registrable_domain(host: &str) -> &str {
         if let Some((_, start)) = recent.iter().find(|(h, _)| h == host) {
             return *start;
         }
-        // The Public Suffix List may answer with a normalised name (a trailing dot dropped):
-        // only a true suffix of the host is used.
-        let start = psl::domain_str(host).filter(|d| host.ends_with(d)).map_or(0, |d| host.len() - d.len());
+        let suffix = crate::suffix::public_suffix(host);
+        let start = match host.len().checked_sub(suffix.len() + 1) {
+            // The suffix and one label more; a host that is a public suffix is taken whole.
+            Some(dot) => host[..dot].rfind('.').map_or(0, |i| i + 1),
+            None => 0,
+        };
         let slot = recent.iter().position(|(h, _)| h.is_empty()).unwrap_or(host.len() % recent.len());
         recent[slot] = (host.to_owned(), start);
         start
@@ -110,7 +113,8 @@ pub fn without_suffix(host: &str) -> Option<&str> {
     if is_ip(host) {
         return None;
     }
-    let suffix = psl::suffix_str(host)?;
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let suffix = crate::suffix::public_suffix(host);
     let cut = host.len().checked_sub(suffix.len() + 1)?;
     (host.as_bytes().get(cut) == Some(&b'.')).then(|| &host[..cut])
 }

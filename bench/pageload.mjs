@@ -1,0 +1,181 @@
+// What the extension costs a page load, and how fast its service worker answers from cold, in
+// real Chromium (tests/e2e/harness.mjs) on the fixture sites (tests/e2e/sites, the pages of
+// INVENTORY).
+//
+// 1. Page load with and without the extension. Two browsers run side by side: one with the
+//    extension, one without. Every page is visited in both, one visit at a time, in ABBA order
+//    (with, without; then without, with; …) over ROUNDS rounds after WARMUP unmeasured rounds.
+//    That way a change in the machine's speed falls on both sides alike. Each visit starts from
+//    about:blank, so it is a fresh navigation. The fixture server sends no-store, so every visit
+//    fetches everything again. A visit's time is the page's own Navigation Timing,
+//    loadEventEnd - startTime, not Node's wall clock. The ratio is the sum over pages of the
+//    median with the extension, divided by the same sum without. That is the cost of loading
+//    every page once, with long pages weighing more. Target ≤ 1.05.
+// 2. Service-worker cold start. The ledger is flushed (as it is before the browser stops an idle
+//    worker), the worker is stopped through DevTools, and a page is visited, whose requests wake
+//    it. The worker's startupTimings() then gives engineReady and firstClassified in ms since it
+//    started (its time origin). Any other numeric field it returns is reported too. Also shown:
+//    the time from the page's navigation start to the worker's start, and to its first
+//    classification. Target: firstClassified ≤ 20 ms (median).
+//
+// Benchmarks report; they do not assert: the exit status is non-zero only on errors.
+//
+// usage: node bench/pageload.mjs [EXTENSION_DIR] [OUT.json] [ROUNDS]
+//        EXTENSION_DIR defaults to dist/chromium (./build.sh); ROUNDS to 15.
+
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { launch } from '../tests/e2e/harness.mjs';
+import { INVENTORY } from '../tests/e2e/sites/inventory.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const extensionDir = resolve(process.argv[2] ?? join(ROOT, 'dist', 'chromium'));
+const outPath = process.argv[3];
+const ROUNDS = Number(process.argv[4] ?? 15);
+const WARMUP = 3;
+const COLD_RUNS = 15;
+const LOAD_TARGET = 1.05;
+const COLD_TARGET_MS = 20;
+const PAGES = Object.keys(INVENTORY);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+const fmt = (x, digits = 1) => (x == null ? '—' : x.toFixed(digits));
+const met = (ok) => (ok ? 'MET' : 'NOT MET');
+
+async function ledger(h) {
+  const sw = await h.serviceWorker();
+  await sw.evaluate(() => globalThis.flushLedger());
+  return JSON.parse(await sw.evaluate(() => globalThis.ledgerJson()));
+}
+
+// One visit: a fresh navigation from about:blank, then the harness's visit (load, then until the
+// network is quiet, so that nothing of this page spills into the next). Returns the page's timing.
+async function timedVisit(h, page, url) {
+  await page.goto('about:blank');
+  await h.visit(page, url);
+  const nav = await page.evaluate(() => {
+    const e = performance.getEntriesByType('navigation')[0];
+    return e && { loadMs: e.loadEventEnd - e.startTime, dclMs: e.domContentLoadedEventEnd - e.startTime, timeOrigin: performance.timeOrigin };
+  });
+  if (!nav || !(nav.loadMs > 0)) throw new Error(`${url}: no navigation timing (load event not finished?)`);
+  return nav;
+}
+
+const harnesses = [];
+process.on('SIGINT', async () => {
+  await Promise.all(harnesses.map((h) => h.close()));
+  process.exit(130);
+});
+
+try {
+  const [withExt, without] = await Promise.all([launch({ extensionDir }), launch({ extensionDir: null })]);
+  harnesses.push(withExt, without);
+  const sides = { with: { h: withExt, page: await withExt.context.newPage() }, without: { h: without, page: await without.context.newPage() } };
+  const browserVersion = withExt.context.browser()?.version() ?? 'unknown';
+
+  // A freshly installed worker's listeners reach the browser a moment after it starts (see
+  // extension.test.mjs): visit a warm-up page until the ledger has it.
+  let observed = false;
+  for (let i = 0; i < 20 && !observed; i++) {
+    await withExt.visit(sides.with.page, 'https://warmup.example/');
+    observed = Boolean((await ledger(withExt)).sites['warmup.example']);
+  }
+  if (!observed) throw new Error('the extension never recorded https://warmup.example/: is it working?');
+
+  // -- 1. Page load, with and without ---------------------------------------------------------------
+  const samples = Object.fromEntries(PAGES.map((url) => [url, { with: [], without: [] }]));
+  const order = [['with', 'without'], ['without', 'with']];
+  process.stderr.write(`page load: ${WARMUP} warm-up + ${ROUNDS} rounds × ${PAGES.length} pages × 2 browsers `);
+  for (let round = -WARMUP; round < ROUNDS; round++) {
+    for (const [i, url] of PAGES.entries()) {
+      for (const side of order[(round + WARMUP + i) & 1]) {
+        const { h, page } = sides[side];
+        const nav = await timedVisit(h, page, url);
+        if (round >= 0) samples[url][side].push(nav.loadMs);
+      }
+    }
+    process.stderr.write('.');
+  }
+  process.stderr.write('\n');
+  const perPage = PAGES.map((url) => {
+    const w = median(samples[url].with);
+    const wo = median(samples[url].without);
+    return { url, withMs: w, withoutMs: wo, ratio: w / wo, with: stats(samples[url].with), without: stats(samples[url].without) };
+  });
+  const sumWith = perPage.reduce((a, p) => a + p.withMs, 0);
+  const sumWithout = perPage.reduce((a, p) => a + p.withoutMs, 0);
+  const loadRatio = sumWith / sumWithout;
+  await without.close();
+
+  // -- 2. Service-worker cold start -----------------------------------------------------------------
+  const { h, page } = sides.with;
+  const cold = [];
+  process.stderr.write(`cold start: ${COLD_RUNS} runs `);
+  for (let run = 0; run < COLD_RUNS; run++) {
+    await (await h.serviceWorker()).evaluate(() => globalThis.flushLedger());
+    await page.goto('about:blank');
+    await h.stopServiceWorker();
+    await sleep(200); // let the browser finish tearing the worker down
+    const url = PAGES[run % PAGES.length];
+    const nav = await timedVisit(h, page, url);
+    const sw = await h.serviceWorker();
+    const { timings, timeOrigin } = await sw.evaluate(() => ({ timings: globalThis.startupTimings(), timeOrigin: performance.timeOrigin }));
+    const sinceNav = (t) => (t == null ? null : timeOrigin + t - nav.timeOrigin);
+    cold.push({
+      url, ...timings, pageLoadMs: nav.loadMs,
+      workerStartAfterNavMs: timeOrigin - nav.timeOrigin,
+      firstClassifiedAfterNavMs: sinceNav(timings.firstClassified),
+    });
+    process.stderr.write('.');
+  }
+  process.stderr.write('\n');
+  const ledgerBytes = (await (await h.serviceWorker()).evaluate(() => globalThis.ledgerJson())).length;
+  const coldKeys = [...new Set(cold.flatMap((c) => Object.keys(c)))].filter((k) => k !== 'url');
+  const coldSummary = Object.fromEntries(coldKeys.map((k) => {
+    const xs = cold.map((c) => c[k]).filter((x) => typeof x === 'number');
+    return [k, xs.length ? { ...stats(xs), missing: cold.length - xs.length } : { missing: cold.length }];
+  }));
+  const firstClassified = coldSummary.firstClassified;
+
+  // -- Report ---------------------------------------------------------------------------------------
+  const env = { chromium: browserVersion, node: process.version, cpus: cpus().length, extensionDir };
+  console.log(`\nChromium ${env.chromium}, Node ${env.node}, ${env.cpus} CPUs, extension ${extensionDir}`);
+  console.log(`\nPage load (Navigation Timing loadEventEnd - startTime, ms): median of ${ROUNDS} visits per page and side, after ${WARMUP} warm-up rounds, ABBA order\n`);
+  const w = Math.max(...PAGES.map((u) => u.length), 'sum of medians'.length);
+  console.log(`${'page'.padEnd(w)}  ${'with'.padStart(7)}  ${'without'.padStart(7)}  ${'ratio'.padStart(6)}`);
+  for (const p of perPage) {
+    console.log(`${p.url.padEnd(w)}  ${fmt(p.withMs).padStart(7)}  ${fmt(p.withoutMs).padStart(7)}  ${fmt(p.ratio, 3).padStart(6)}`);
+  }
+  console.log(`${'sum of medians'.padEnd(w)}  ${fmt(sumWith).padStart(7)}  ${fmt(sumWithout).padStart(7)}  ${fmt(loadRatio, 3).padStart(6)}`);
+  console.log(`\npage-load ratio (sum of medians with ÷ without) ${fmt(loadRatio, 3)}: target ≤ ${LOAD_TARGET} ${met(loadRatio <= LOAD_TARGET)}`);
+
+  console.log(`\nService-worker cold start, ${COLD_RUNS} runs (ms; worker fields are since the worker started, "…AfterNav" since the page's navigation start)\n`);
+  const kw = Math.max(...coldKeys.map((k) => k.length));
+  console.log(`${'measure'.padEnd(kw)}  ${'median'.padStart(7)}  ${'min'.padStart(7)}  ${'max'.padStart(7)}  missing`);
+  for (const k of coldKeys) {
+    const s = coldSummary[k];
+    console.log(`${k.padEnd(kw)}  ${fmt(s.median).padStart(7)}  ${fmt(s.min).padStart(7)}  ${fmt(s.max).padStart(7)}  ${s.missing}`);
+  }
+  console.log(`(ledger in storage at the end: ${ledgerBytes} bytes of JSON)`);
+  const coldOk = firstClassified.missing === 0 && firstClassified.median <= COLD_TARGET_MS;
+  console.log(`\ncold start to first classified request, median ${fmt(firstClassified.median)} ms (max ${fmt(firstClassified.max)}): ` +
+    `target ≤ ${COLD_TARGET_MS} ms ${met(coldOk)}${firstClassified.missing ? ` (${firstClassified.missing} runs had no firstClassified)` : ''}`);
+
+  if (outPath) {
+    writeFileSync(outPath, JSON.stringify({
+      env, rounds: ROUNDS, warmup: WARMUP, pages: PAGES,
+      pageLoad: { metric: 'sum of per-page medians with ÷ without', ratio: loadRatio, target: LOAD_TARGET, met: loadRatio <= LOAD_TARGET, sumWith, sumWithout, perPage, samples },
+      coldStart: { target: COLD_TARGET_MS, met: coldOk, ledgerBytes, summary: coldSummary, samples: cold },
+    }, null, 2));
+    console.log(`\nwrote ${outPath}`);
+  }
+} finally {
+  await Promise.all(harnesses.map((h) => h.close()));
+}
