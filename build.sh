@@ -143,6 +143,11 @@ run_bench() {
   # tier would only measure warm-up).
   node --no-liftoff bench/wasm-bench.mjs target/release/trustledger "$BUILD/wasm" "$DATA/easyprivacy.txt" \
     "$DATA/matching-test-requests.json" "$BUILD/bench-wasm.json"
+  build_snapshot
+  build_extension
+  need_browser
+  log "the extension in Chromium: page loads with vs without it, and its worker's cold start"
+  node bench/pageload.mjs dist/chromium "$BUILD/bench-pageload.json"
 }
 
 case "${1:-build}" in
