@@ -29,6 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launch } from '../tests/e2e/harness.mjs';
+import { ledger, untilObserving } from '../tests/e2e/trustledger.mjs';
 import { INVENTORY } from '../tests/e2e/sites/inventory.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,12 +49,6 @@ const median = (xs) => {
 const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 const fmt = (x, digits = 1) => (x == null ? '—' : x.toFixed(digits));
 const met = (ok) => (ok ? 'MET' : 'NOT MET');
-
-async function ledger(h) {
-  const sw = await h.serviceWorker();
-  await sw.evaluate(() => globalThis.flushLedger());
-  return JSON.parse(await sw.evaluate(() => globalThis.ledgerJson()));
-}
 
 // One visit: a fresh navigation from about:blank, then the harness's visit (load, then until the
 // network is quiet, so that nothing of this page spills into the next). Returns the page's timing.
@@ -80,14 +75,7 @@ try {
   const sides = { with: { h: withExt, page: await withExt.context.newPage() }, without: { h: without, page: await without.context.newPage() } };
   const browserVersion = withExt.context.browser()?.version() ?? 'unknown';
 
-  // A freshly installed worker's listeners reach the browser a moment after it starts (see
-  // extension.test.mjs): visit a warm-up page until the ledger has it.
-  let observed = false;
-  for (let i = 0; i < 20 && !observed; i++) {
-    await withExt.visit(sides.with.page, 'https://warmup.example/');
-    observed = Boolean((await ledger(withExt)).sites['warmup.example']);
-  }
-  if (!observed) throw new Error('the extension never recorded https://warmup.example/: is it working?');
+  await untilObserving(withExt, sides.with.page);
 
   // -- 1. Page load, with and without ---------------------------------------------------------------
   const samples = Object.fromEntries(PAGES.map((url) => [url, { with: [], without: [] }]));

@@ -18,12 +18,11 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launch } from '../tests/e2e/harness.mjs';
+import { ledger, untilObserving } from '../tests/e2e/trustledger.mjs';
 import { INVENTORY } from '../tests/e2e/sites/inventory.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const EXTENSION_DIR = join(ROOT, 'dist', 'chromium');
-const WARMUP_URL = 'https://warmup.example/';
-const WARMUP_TRIES = 20;
 const POPUP_WIDTH = 380; // popup.css: body { width: 380px }
 const USAGE = 'usage: node demo/run.mjs [--headless] [--out DIR]';
 
@@ -55,7 +54,7 @@ async function main() {
   const h = await launch({ extensionDir: EXTENSION_DIR, headless });
   try {
     const page = h.context.pages()[0] ?? await h.context.newPage();
-    await warmUp(h, page);
+    await untilObserving(h, page);
     if (headless) await tour(h, page, outDir);
     else await openWindow(h, page);
   } finally {
@@ -63,23 +62,6 @@ async function main() {
   }
 }
 
-// The whole ledger, as the worker has it (saved first, as the tests do).
-async function ledger(h) {
-  const sw = await h.serviceWorker();
-  await sw.evaluate(() => globalThis.flushLedger());
-  return JSON.parse(await sw.evaluate(() => globalThis.ledgerJson()));
-}
-
-// A freshly installed worker's listeners reach the browser a moment after it starts: visit a
-// page until the ledger has it, so that every demo page is observed.
-async function warmUp(h, page) {
-  for (let i = 0; i < WARMUP_TRIES; i++) {
-    await h.visit(page, WARMUP_URL);
-    if ((await ledger(h)).sites['warmup.example']) return;
-  }
-  throw new Error(`the extension recorded nothing after ${WARMUP_TRIES} visits to ${WARMUP_URL}: ` +
-    'is its service worker listening to requests? (see its console in chrome://extensions)');
-}
 
 async function openWindow(h, page) {
   const options = join(EXTENSION_DIR, 'options', 'options.html');

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './harness.mjs';
+import { ledger, untilObserving } from './trustledger.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { INVENTORY } from './sites/inventory.mjs';
 
@@ -27,14 +28,12 @@ async function poll(done, what, ms = 10_000) {
   }
 }
 
-// Launches the browser with the extension and waits until it observes pages: a freshly
-// installed worker's listeners reach the browser a moment after it starts.
+// Launches the browser with the extension and waits until it observes pages.
 async function ready(t) {
   const h = await launch({ extensionDir });
   t.after(() => h.close());
   const page = await h.context.newPage();
-  for (let i = 0; i < 20 && !(await ledger(h)).sites['warmup.example']; i++) await h.visit(page, 'https://warmup.example/');
-  assert.ok((await ledger(h)).sites['warmup.example'], 'the extension observes requests');
+  await untilObserving(h, page);
   h.server.reset();
   return { h, page };
 }
@@ -47,11 +46,6 @@ async function badgeOf(h, url) {
   }, url);
 }
 
-async function ledger(h) {
-  const sw = await h.serviceWorker();
-  await sw.evaluate(() => globalThis.flushLedger());
-  return JSON.parse(await sw.evaluate(() => globalThis.ledgerJson()));
-}
 
 test('the ledger records each site, survives a stopped worker and a browser restart, and the popup shows it', async (t) => {
   const { h, page } = await ready(t);

@@ -9,14 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './harness.mjs';
+import { ledger, untilObserving } from './trustledger.mjs';
 
 const extensionDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'chromium');
-
-async function ledger(h) {
-  const sw = await h.serviceWorker();
-  await sw.evaluate(() => globalThis.flushLedger());
-  return JSON.parse(await sw.evaluate(() => globalThis.ledgerJson()));
-}
 
 const siteColumn = (page) => page.$$eval('#sites tbody tr td.site', (cells) => cells.map((c) => c.textContent));
 
@@ -30,7 +25,7 @@ test('the options page lists every site, exports the ledger and imports files wi
   const h = await launch({ extensionDir });
   t.after(() => h.close());
   const browse = await h.context.newPage();
-  for (let i = 0; i < 20 && !(await ledger(h)).sites['warmup.example']; i++) await h.visit(browse, 'https://warmup.example/');
+  await untilObserving(h, browse);
   for (const url of ['https://news.example/', 'https://shop.example/', 'https://blog.example/']) await h.visit(browse, url);
   const mine = await ledger(h);
 
@@ -137,7 +132,7 @@ test('the popup and the options page are readable in light and dark', async (t) 
   const h = await launch({ extensionDir });
   t.after(() => h.close());
   const browse = await h.context.newPage();
-  for (let i = 0; i < 20 && !(await ledger(h)).sites['warmup.example']; i++) await h.visit(browse, 'https://warmup.example/');
+  await untilObserving(h, browse);
   await h.visit(browse, 'https://news.example/');
   const page = await h.context.newPage();
   const backgrounds = {};
