@@ -119,9 +119,9 @@ run_tests() {
   mkdir -p "$BUILD"
   build_native
   build_wasm
+  build_snapshot
   log "wasm tests (Node)"
   node --test tests/wasm/
-  build_snapshot
   build_extension
   log "browser tests (Debian's chromium, Playwright)"
   need_browser
