@@ -142,8 +142,8 @@ function onRequest(d) {
     const observed = s.observer.request(d, at(d));
     timings.firstClassified ??= performance.now();
     if (!observed) return;
-    const [event, badgeCount] = observed;
-    record(s, [event]);
+    const [events, badgeCount] = observed;
+    record(s, events);
     if (badgeCount) badge(badgeCount[0], badgeCount[1]);
   });
 }
@@ -158,7 +158,7 @@ function onNavigation(d) {
 
 function onHeaders(d) {
   if (!d.responseHeaders?.some((h) => h.name.toLowerCase() === 'set-cookie')) return;
-  ready().then((s) => record(s, [s.observer.cookie(d, at(d))].filter(Boolean)));
+  ready().then((s) => record(s, s.observer.cookie(d, at(d))));
 }
 
 function badge(tabId, count) {

@@ -15,6 +15,11 @@
 //! - **prerendered pages** (a top-level frame other than the tab's own) are visits of their own
 //!   from the first request — their trackers were contacted whether or not the page is shown —
 //!   and become the tab's page when the tab shows their URL;
+//! - a **missed navigation**: a stopped service worker wakes for the next page's navigation, and
+//!   Chromium may deliver that event after the page's own requests, or not at all. A request
+//!   from a new top-level document, when the tab's page already has its document, is then a new
+//!   visit to the document's site (its `initiator`); the navigation event, if it comes late, is
+//!   that same visit;
 //! - a **speculative fetch** of the next page (a `main_frame` request made by a document) is
 //!   one of that document's requests, not a visit;
 //! - **requests with no tab** (service and shared workers) go to an open page of the site that
@@ -73,6 +78,13 @@ pub struct Tab {
     /// The navigation request that brought the page (redirects keep it).
     #[serde(default)]
     pub request: String,
+    /// The page's top-level document, once one of its requests named it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// For a visit inferred from a new document's request (its navigation event not seen): that
+    /// request's time (ms, rounded up). A navigation of the site that started before it is this visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<u64>,
 }
 
 /// A new visit, and the visits it ended.
@@ -112,9 +124,13 @@ impl Attribution {
             return None;
         }
         let site = page_site(&d.url)?;
-        if let Some(tab) = self.tabs.get_mut(&d.tab_id).filter(|t| t.request == d.request_id && t.page.site == site) {
-            tab.page.url.clone_from(&d.url);
-            return None;
+        if let Some(tab) = self.tabs.get_mut(&d.tab_id).filter(|t| t.page.site == site) {
+            if is_same_navigation(tab, d) {
+                tab.page.url.clone_from(&d.url);
+                tab.request.clone_from(&d.request_id);
+                tab.inferred = None;
+                return None;
+            }
         }
         let visit = format!("{}:{}:{}", d.tab_id, d.request_id, d.time_stamp.round());
         let page = Page { site, visit: Some(visit), url: d.url.clone(), tab: d.tab_id };
@@ -123,17 +139,26 @@ impl Attribution {
             return Some(Navigation { page, left: Vec::new() });
         }
         let left = self.leave_tab(d.tab_id);
-        self.tabs.insert(d.tab_id, Tab { page: page.clone(), trackers: 0, request: d.request_id.clone() });
+        self.tabs.insert(d.tab_id, Tab::new(page.clone(), d.request_id.clone()));
         Some(Navigation { page, left })
     }
 
     /// The page a (non-navigation) request belongs to, or `None` for none.
     pub fn page_of(&mut self, d: &Details) -> Option<Page> {
+        self.attribute(d).map(|(page, _)| page)
+    }
+
+    /// The page a (non-navigation) request belongs to, and the visit it revealed when it came
+    /// from a top-level document whose navigation was not seen.
+    pub fn attribute(&mut self, d: &Details) -> Option<(Page, Option<Navigation>)> {
         if let Some((_, page)) = d.document_id.as_ref().and_then(|id| self.documents.get(id)) {
-            return Some(page.clone());
+            return Some((page.clone(), None));
+        }
+        if let Some(nav) = self.missed_navigation(d) {
+            return Some((nav.page.clone(), Some(nav)));
         }
         if d.tab_id < 0 {
-            return self.without_tab(d);
+            return self.without_tab(d).map(|page| (page, None));
         }
         let framed = matches!(d.frame_type.as_deref(), Some("sub_frame" | "fenced_frame")) || d.kind == "sub_frame";
         let parent = d.parent_document_id.as_ref().and_then(|id| self.documents.get(id)).map(|(_, p)| p);
@@ -148,7 +173,43 @@ impl Attribution {
         if let Some(id) = &d.document_id {
             self.remember(id, &page);
         }
-        Some(page)
+        Some((page, None))
+    }
+
+    /// A request from a new top-level document of a tab whose page already has its document:
+    /// the navigation to it was not seen (or not yet). The document's site gets a visit.
+    /// A document's first request names the page's document, unless it comes from another site
+    /// (the previous page's last beacon, sent after the next page's navigation).
+    fn missed_navigation(&mut self, d: &Details) -> Option<Navigation> {
+        let document = d.document_id.as_ref()?;
+        let top = d.frame_id == 0 && d.kind != "main_frame" && !matches!(d.frame_type.as_deref(), Some("sub_frame" | "fenced_frame"));
+        if !top || !matches!(d.document_lifecycle.as_deref(), None | Some("active")) {
+            return None;
+        }
+        let site = d.initiator.as_deref().and_then(page_site);
+        let tab = self.tabs.get_mut(&d.tab_id)?;
+        match &tab.document {
+            None => {
+                if site.as_ref().is_none_or(|s| *s == tab.page.site) {
+                    tab.document = Some(document.clone());
+                }
+                None
+            }
+            Some(known) if known == document => None,
+            Some(_) => {
+                let site = site?;
+                let origin = d.initiator.as_deref()?;
+                let visit = format!("{}:{}:{}", d.tab_id, d.request_id, d.time_stamp.round());
+                let page = Page { site, visit: Some(visit), url: format!("{origin}/"), tab: d.tab_id };
+                let left = self.leave_tab(d.tab_id);
+                let mut tab = Tab::new(page.clone(), String::new());
+                tab.document = Some(document.clone());
+                tab.inferred = Some(d.time_stamp.max(0.0).ceil() as u64);
+                self.tabs.insert(d.tab_id, tab);
+                self.remember(document, &page);
+                Some(Navigation { page, left })
+            }
+        }
     }
 
     /// A service or shared worker's request: an open page of its site, else background.
@@ -171,7 +232,7 @@ impl Attribution {
         };
         let Some(page) = self.prerendered.remove(&key) else { return Vec::new() };
         let left = self.leave_tab(tab);
-        self.tabs.insert(tab, Tab { page, trackers: 0, request: String::new() });
+        self.tabs.insert(tab, Tab::new(page, String::new()));
         left
     }
 
@@ -230,6 +291,18 @@ impl Attribution {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+}
+
+impl Tab {
+    fn new(page: Page, request: String) -> Tab {
+        Tab { page, trackers: 0, request, document: None, inferred: None }
+    }
+}
+
+/// Whether a navigation of the tab's site is the tab's current visit: a redirect of its
+/// navigation request, or the late event of the navigation a request revealed.
+fn is_same_navigation(tab: &Tab, d: &Details) -> bool {
+    tab.request == d.request_id || tab.inferred.is_some_and(|at| d.time_stamp <= at as f64)
 }
 
 fn frame_key(tab: i64, frame: i64) -> String {

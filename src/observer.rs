@@ -3,7 +3,7 @@
 //! worker persists each event before the ledger applies it (see `docs/ARCHITECTURE.md`), so the
 //! numbering here is what makes replay exact.
 
-use crate::attribution::{Attribution, Details, Page};
+use crate::attribution::{Attribution, Details, Navigation, Page};
 use crate::ledger::{Event, Ledger};
 use crate::{Engine, ResourceType};
 
@@ -14,10 +14,11 @@ pub struct Observer {
     seq: u64,
 }
 
-/// A request's event, and the tab's new tracker count when it was a tracker on a shown page.
+/// A request's events (its own, after the visit it revealed if its navigation was missed), and
+/// the tab's new tracker count when it was a tracker on a shown page.
 #[derive(Debug, PartialEq)]
 pub struct Observed {
-    pub event: Event,
+    pub events: Vec<Event>,
     pub badge: Option<(i64, u64)>,
 }
 
@@ -39,7 +40,13 @@ impl Observer {
 
     /// A top-level page arrived: the visits it ended, then the new visit.
     pub fn navigated(&mut self, d: &Details, at: u64) -> Vec<Event> {
-        let Some(nav) = self.attribution.navigated(d) else { return Vec::new() };
+        match self.attribution.navigated(d) {
+            Some(nav) => self.visit(nav, at),
+            None => Vec::new(),
+        }
+    }
+
+    fn visit(&mut self, nav: Navigation, at: u64) -> Vec<Event> {
         let mut events = self.leave(nav.left, at);
         let Page { site, visit, url, .. } = nav.page;
         if let Some(visit) = visit {
@@ -51,12 +58,15 @@ impl Observer {
 
     /// Any other request, classified and attributed; `None` if it belongs to no site.
     pub fn request(&mut self, d: &Details, at: u64) -> Option<Observed> {
-        let page = self.attribution.page_of(d)?;
+        let (page, nav) = self.attribution.attribute(d)?;
         let c = self.engine.classify_full(&d.url, &page.url, ResourceType::parse_lenient(&d.kind));
-        let domain = c.domain?;
+        let revealed = nav.is_some();
+        let mut events = nav.map(|nav| self.visit(nav, at)).unwrap_or_default();
+        let reset = revealed.then_some((page.tab, 0));
+        let Some(domain) = c.domain else { return Some(Observed { events, badge: reset }).filter(|o| !o.events.is_empty()) };
         let tracker = is_tracker(c.matched, c.third_party, c.organization.as_deref(), c.category.as_deref());
-        let badge = if tracker { self.attribution.count_tracker(&page).map(|n| (page.tab, n)) } else { None };
-        let event = Event::Request {
+        let badge = if tracker { self.attribution.count_tracker(&page).map(|n| (page.tab, n)) } else { reset };
+        events.push(Event::Request {
             seq: self.next(),
             at,
             site: page.site,
@@ -66,29 +76,30 @@ impl Observer {
             tracker,
             organization: c.organization,
             category: c.category,
-        };
-        Some(Observed { event, badge })
+        });
+        Some(Observed { events, badge })
     }
 
-    /// A response that set cookies: an event if it is a third party's.
-    pub fn cookie(&mut self, d: &Details, at: u64) -> Option<Event> {
+    /// A response that set cookies: its event if it is a third party's (after the visit it
+    /// revealed if its navigation was missed).
+    pub fn cookie(&mut self, d: &Details, at: u64) -> Vec<Event> {
         if d.kind == "main_frame" {
-            return None;
+            return Vec::new();
         }
-        let page = self.attribution.page_of(d)?;
+        let Some((page, nav)) = self.attribution.attribute(d) else { return Vec::new() };
         let c = self.engine.classify_full(&d.url, &page.url, ResourceType::parse_lenient(&d.kind));
-        if !c.third_party {
-            return None;
-        }
-        Some(Event::Cookie {
+        let mut events = nav.map(|nav| self.visit(nav, at)).unwrap_or_default();
+        let Some(domain) = c.domain.filter(|_| c.third_party) else { return events };
+        events.push(Event::Cookie {
             seq: self.next(),
             at,
             site: page.site,
             visit: page.visit,
-            domain: c.domain?,
+            domain,
             organization: c.organization,
             category: c.category,
-        })
+        });
+        events
     }
 
     /// The tab was closed.
@@ -161,15 +172,39 @@ mod tests {
         );
         let seen = o.request(&details("https://cdn.tracker.example/t.gif", "image", Some("D")), 6).expect("observed");
         assert_eq!(seen.badge, Some((3, 1)));
-        let Event::Request { seq, site, visit, domain, third_party, tracker, .. } = seen.event else { panic!("a request") };
+        let [Event::Request { seq, site, visit, domain, third_party, tracker, .. }] = seen.events.as_slice() else { panic!("a request") };
         assert_eq!(
-            (seq, site.as_str(), visit.as_deref(), domain.as_str(), third_party, tracker),
+            (*seq, site.as_str(), visit.as_deref(), domain.as_str(), *third_party, *tracker),
             (12, "news.example", Some("3:1:5"), "tracker.example", true, true)
         );
-        assert_eq!(o.cookie(&details("https://news.example/x", "xmlhttprequest", Some("D")), 7), None, "first party");
-        assert!(matches!(o.cookie(&details("https://cdn.tracker.example/x", "image", Some("D")), 7), Some(Event::Cookie { seq: 13, .. })));
+        assert_eq!(o.cookie(&details("https://news.example/x", "xmlhttprequest", Some("D")), 7), [], "first party");
+        assert!(matches!(
+            o.cookie(&details("https://cdn.tracker.example/x", "image", Some("D")), 7).as_slice(),
+            [Event::Cookie { seq: 13, .. }]
+        ));
         assert_eq!(o.tab_closed(3, 8), [Event::Leave { seq: 14, at: 8, site: "news.example".into(), visit: "3:1:5".into() }]);
         assert_eq!(o.seq(), 14);
+    }
+
+    #[test]
+    fn a_request_that_reveals_a_missed_navigation_brings_its_visit_events_first() {
+        let mut o = observer();
+        o.navigated(&details("https://news.example/", "main_frame", None), 5);
+        let own = Details { initiator: Some("https://news.example".into()), ..details("https://news.example/a.js", "script", Some("N")) };
+        o.request(&own, 6);
+        let blog = Details {
+            initiator: Some("https://blog.example".into()),
+            request_id: "7".into(),
+            time_stamp: 9.0,
+            ..details("https://blog.example/b.css", "stylesheet", Some("B"))
+        };
+        let seen = o.request(&blog, 9).expect("observed");
+        assert_eq!(seen.badge, Some((3, 0)), "the new page's badge starts at zero");
+        assert!(matches!(
+            seen.events.as_slice(),
+            [Event::Leave { seq: 13, site: l, .. }, Event::Visit { seq: 14, site: v, url, .. }, Event::Request { seq: 15, site: r, .. }]
+                if l == "news.example" && v == "blog.example" && url == "https://blog.example/" && r == "blog.example"
+        ));
     }
 
     #[test]

@@ -180,3 +180,57 @@ fn a_redirect_within_the_site_is_the_same_visit_and_to_another_site_a_new_one() 
     assert_eq!(bounced.left, [Page { url: "https://www.news.example/home".into(), ..first }]);
     assert_eq!(bounced.page.site, "shop.example");
 }
+
+fn from(url: &str, document: &str, initiator: &str, request_id: &str, at: f64) -> Details {
+    Details { initiator: Some(initiator.into()), request_id: request_id.into(), time_stamp: at, ..request(url, "script", document) }
+}
+
+#[test]
+fn a_new_documents_request_reveals_a_navigation_that_was_not_seen() {
+    let mut a = Attribution::default();
+    let news = visit(&mut a, "https://news.example/article.html", "1", 1000.0).page;
+    a.page_of(&from("https://news.example/app.js", "NEWS", "https://news.example", "2", 1001.0));
+    // The worker was stopped; the blog's navigation never reached it.
+    let (page, nav) = a.attribute(&from("https://blog.example/post.js", "BLOG", "https://blog.example", "9", 2000.4)).expect("attributed");
+    let nav = nav.expect("a visit revealed");
+    assert_eq!(nav.left, std::slice::from_ref(&news));
+    assert_eq!(page, nav.page);
+    assert_eq!(page, Page { site: "blog.example".into(), visit: Some("7:9:2000".into()), url: "https://blog.example/".into(), tab: TAB });
+    // The same document's next requests are that visit, and the old page's beacon stays old.
+    assert_eq!(a.attribute(&from("https://blog.example/b.css", "BLOG", "https://blog.example", "10", 2001.0)), Some((page.clone(), None)));
+    assert_eq!(a.page_of(&from("https://news.example/bye", "NEWS", "https://news.example", "11", 2002.0)), Some(news));
+    // A later navigation is a visit of its own.
+    let next = visit(&mut a, "https://blog.example/next.html", "12", 3000.0);
+    assert_eq!(next.left, [page]);
+}
+
+#[test]
+fn a_late_navigation_event_is_the_visit_its_page_already_revealed() {
+    let mut a = Attribution::default();
+    visit(&mut a, "https://news.example/", "1", 1000.0);
+    a.page_of(&from("https://news.example/app.js", "NEWS", "https://news.example", "2", 1001.0));
+    let (page, nav) = a.attribute(&from("https://blog.example/post.js", "BLOG", "https://blog.example", "9", 2000.0)).expect("attributed");
+    assert!(nav.is_some());
+    // The navigation event, delivered after its page's first request (it started before it).
+    assert_eq!(a.navigated(&navigation("https://blog.example/post.html", "8", 1990.0)), None, "the same visit");
+    let tab = a.tab(TAB).expect("the tab");
+    assert_eq!((&tab.page.visit, tab.page.url.as_str()), (&page.visit, "https://blog.example/post.html"));
+    assert!(a.navigated(&navigation("https://blog.example/", "13", 2500.0)).is_some(), "a later one is new");
+}
+
+#[test]
+fn a_previous_pages_first_request_after_the_navigation_does_not_take_the_new_page() {
+    let mut a = Attribution::default();
+    visit(&mut a, "https://news.example/", "1", 1000.0);
+    let shop = visit(&mut a, "https://shop.example/", "2", 2000.0).page;
+    // The news page made no request before; its unload beacon comes now, then the shop's own.
+    assert_eq!(a.attribute(&from("https://news.example/bye", "NEWS", "https://news.example", "3", 2001.0)).map(|(_, n)| n), Some(None));
+    assert_eq!(a.attribute(&from("https://shop.example/app.js", "SHOP", "https://shop.example", "4", 2002.0)), Some((shop.clone(), None)));
+    assert_eq!(a.tab(TAB).and_then(|t| t.document.as_deref()), Some("SHOP"));
+    // An unloading document's request is no navigation either.
+    let unloading = Details {
+        document_lifecycle: Some("pending_deletion".into()),
+        ..from("https://x.example/b", "OLD", "https://x.example", "5", 2003.0)
+    };
+    assert_eq!(a.attribute(&unloading), Some((shop, None)));
+}

@@ -37,20 +37,21 @@ impl WasmObserver {
         self.0.seq() as f64
     }
 
-    /// A top-level page arrived (`onResponseStarted`, `main_frame`): events to record.
+    /// A top-level page is requested (`onBeforeRequest`, `main_frame`): events to record.
     pub fn navigated(&mut self, d: JsValue, at: f64) -> Result<JsValue, JsError> {
         let d = details(d)?;
         to_js(&self.0.navigated(&d, at as u64))
     }
 
-    /// Any other request: `{ event, badge: [tabId, count] | null }`, or null.
+    /// Any other request: `[events, [tabId, count] | null]` (the events to record and the tab's
+    /// new badge count), or null when it belongs to no site.
     pub fn request(&mut self, d: JsValue, at: f64) -> Result<JsValue, JsError> {
         let d = details(d)?;
         let observed = self.0.request(&d, at as u64);
-        to_js(&observed.map(|o| (o.event, o.badge)))
+        to_js(&observed.map(|o| (o.events, o.badge)))
     }
 
-    /// A response with `Set-Cookie`: the event, or null when it is not a third party's.
+    /// A response with `Set-Cookie`: events to record (none when it is not a third party's).
     pub fn cookie(&mut self, d: JsValue, at: f64) -> Result<JsValue, JsError> {
         let d = details(d)?;
         to_js(&self.0.cookie(&d, at as u64))

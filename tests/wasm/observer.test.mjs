@@ -28,18 +28,18 @@ test('a visit, its requests classified and counted on the badge, a cookie, and l
   ledger.apply(visit);
 
   const doc = { documentId: 'D1', initiator: 'https://news.example', requestId: '43' };
-  const [event, badge] = observer.request(details('https://www.google-analytics.com/analytics.js', 'script', doc), 1001);
+  const [[event], badge] = observer.request(details('https://www.google-analytics.com/analytics.js', 'script', doc), 1001);
   assert.deepEqual(badge, [TAB, 1]);
   assert.equal(event.kind, 'request');
   assert.deepEqual([event.seq, event.site, event.domain, event.thirdParty, event.tracker, event.organization, event.category],
     [2, 'news.example', 'google-analytics.com', true, true, 'Google', 'site_analytics']);
-  const [own, none] = observer.request(details('https://news.example/site.css', 'stylesheet', doc), 1002);
+  const [[own], none] = observer.request(details('https://news.example/site.css', 'stylesheet', doc), 1002);
   assert.equal(none, null, 'not a tracker: the badge stays');
   assert.equal(own.thirdParty, false);
-  const cookie = observer.cookie(details('https://gum.criteo.com/sync', 'image', { ...doc, responseHeaders: [] }), 1003);
+  const [cookie] = observer.cookie(details('https://gum.criteo.com/sync', 'image', { ...doc, responseHeaders: [] }), 1003);
   assert.deepEqual([cookie.kind, cookie.domain, cookie.organization], ['cookie', 'criteo.com', 'Criteo']);
   ledger.apply([event, own, cookie]);
-  assert.deepEqual(observer.tab(TAB), { page: { site: 'news.example', visit: `${TAB}:42:1795000000000`, url: 'https://news.example/', tab: TAB }, trackers: 1, request: '42' });
+  assert.deepEqual(observer.tab(TAB), { page: { site: 'news.example', visit: `${TAB}:42:1795000000000`, url: 'https://news.example/', tab: TAB }, trackers: 1, request: '42', document: 'D1' });
 
   // The worker restarts: the state and the sequence carry on.
   const state = observer.state();
