@@ -17,7 +17,9 @@ import init, { WasmEngine, WasmLedger, WasmObserver } from './wasm/trustledger.j
 import { PageRequest } from './messages.js';
 
 const SAVE_EVERY_MS = 1000;
-const SESSION_BATCH_MS = 20;
+const SESSION_BATCH_MS = 50;
+const BADGE_EVERY_MS = 50;
+const BADGE_COLOR = '#5b4bc4';
 
 // Milliseconds since this worker started (its time origin), step by step: this script running
 // (its modules loaded), the wasm module compiled, the snapshot fetched, storage read, the engine
@@ -34,47 +36,74 @@ let state = null; // { observer, ledger (null until read), backlog (events waiti
 let saveTimer = null;
 let unsaved = {}; // storage.session writes not yet made
 let sessionTimer = null;
+let lastAttribution; // the attribution state as last written to storage.session
 
-// Everything a cold start needs is read at once; requests are classified as soon as the engine
-// is up, and the stored ledger is parsed after (its events wait in the backlog meanwhile).
+// Everything a cold start needs is read at once, and only that: the stored ledger, which grows
+// with every site, is read after the first requests are classified (their events wait in the
+// backlog meanwhile).
 async function start() {
   const [, snapshot, local, session] = await Promise.all([
     init({ module_or_path: chrome.runtime.getURL('wasm/trustledger_bg.wasm') }).then(mark('wasmReady')),
     fetch(chrome.runtime.getURL('engine.bin')).then((r) => r.arrayBuffer()).then(mark('snapshotFetched')),
-    chrome.storage.local.get(['ledger', 'ledgerId', 'seq']),
+    chrome.storage.local.get(['seq']),
     chrome.storage.session.get(null).then(mark('storageRead')),
   ]);
   const engine = WasmEngine.fromSnapshot(new Uint8Array(snapshot));
   const pending = Object.entries(session).filter(([k]) => k.startsWith('e:')).map(([, e]) => e).sort((a, b) => a.seq - b.seq);
   // Event numbers carry on from the last one used: saved with the ledger (`seq`), or pending.
-  // A ledger saved before `seq` was kept beside it is read now, to learn its last number.
+  // Without a saved `seq` (a first start), the ledger is read now, in case it knows a later one.
   let ledger = null;
-  if (local.ledger && local.seq === undefined) ledger = await readLedger(local);
+  if (local.seq === undefined) ledger = await readLedger();
   const seq = Math.max(local.seq ?? 0, ledger?.lastSeq() ?? 0, ...pending.map((e) => e.seq), 0);
   state = { observer: new WasmObserver(engine, session.attribution ?? null, seq), ledger: null, backlog: pending };
+  lastAttribution = session.attribution;
   timings.engineReady ??= performance.now();
   ledgerLoaded = (async () => {
     await new Promise((resolve) => setTimeout(resolve, 0)); // the events that woke the worker first
-    state.ledger = ledger ?? await readLedger(local);
+    state.ledger = ledger ?? await readLedger();
     state.ledger.apply(state.backlog);
     state.backlog = [];
     // Visits no tab shows any more end now (after a browser restart, all of them).
     record(state, state.observer.leaveUnheld(state.ledger, Date.now()));
-    if (pending.length) scheduleSave();
+    if (pending.length || storedWhole) scheduleSave();
     mark('ledgerReady')();
     return state;
   })();
   return state;
 }
 
-async function readLedger({ ledger: stored, ledgerId }) {
+// The ledger is stored in pieces (docs/ledger-format.md): `ledgerHead`, and one `site:NAME`
+// entry per site, so that a save writes only the sites that changed. An unreadable site entry
+// is kept aside under `unreadable:NAME` and the other sites are read; an unreadable head is
+// kept under `ledgerUnreadable` and a new ledger starts (the site entries stay, and are
+// overwritten as those sites are visited again).
+const SITE_KEY = 'site:';
+let storedWhole = false; // the ledger was found stored whole, under `ledger`, as the first builds stored it
+
+async function readLedger() {
+  const stored = await chrome.storage.local.get(null);
   try {
-    if (stored) return WasmLedger.fromJson(stored);
+    if (stored.ledger) {
+      const whole = WasmLedger.fromJson(stored.ledger);
+      storedWhole = true;
+      return whole;
+    }
+    if (stored.ledgerHead) {
+      const sites = Object.entries(stored).filter(([k]) => k.startsWith(SITE_KEY)).map(([k, v]) => [k.slice(SITE_KEY.length), v]);
+      const ledger = WasmLedger.fromStored(stored.ledgerHead, sites);
+      const unreadable = ledger.unreadable();
+      if (unreadable.length) {
+        for (const [site, problem] of unreadable) console.error(`Trust Ledger: the stored record of ${site} is unreadable (${problem}); it is kept under unreadable:${site}`);
+        await chrome.storage.local.set(Object.fromEntries(unreadable.map(([site]) => [`unreadable:${site}`, stored[SITE_KEY + site]])));
+      }
+      return ledger;
+    }
   } catch (e) {
     console.error('Trust Ledger: the stored ledger is unreadable; it is kept under ledgerUnreadable', e);
-    await chrome.storage.local.set({ ledgerUnreadable: stored });
+    await chrome.storage.local.set({ ledgerUnreadable: stored.ledger ?? stored.ledgerHead });
+    storedWhole = false;
   }
-  const id = ledgerId ?? crypto.randomUUID();
+  const id = stored.ledgerId ?? crypto.randomUUID();
   await chrome.storage.local.set({ ledgerId: id });
   return new WasmLedger(id);
 }
@@ -99,14 +128,18 @@ function record(s, events) {
   scheduleSave();
 }
 
-// The attribution state changes with almost every request: it is written with the events.
+// The attribution state is written with the events, when it changed.
 async function flushSession() {
   clearTimeout(sessionTimer);
   sessionTimer = null;
   const writes = unsaved;
   unsaved = {};
-  if (state) writes.attribution = state.observer.state();
-  await chrome.storage.session.set(writes);
+  const attribution = state?.observer.state();
+  if (attribution !== undefined && attribution !== lastAttribution) {
+    writes.attribution = attribution;
+    lastAttribution = attribution;
+  }
+  if (Object.keys(writes).length) await chrome.storage.session.set(writes);
 }
 
 function scheduleSave() {
@@ -120,7 +153,19 @@ async function save() {
   const s = await withLedger();
   await flushSession();
   const upTo = s.ledger.lastSeq();
-  await chrome.storage.local.set({ ledger: s.ledger.toJson(), seq: s.observer.seq() });
+  const changed = s.ledger.takeChanged();
+  const writes = { ledgerHead: s.ledger.headJson(), seq: s.observer.seq() };
+  for (const [site, entry] of changed) writes[SITE_KEY + site] = entry;
+  try {
+    await chrome.storage.local.set(writes);
+  } catch (e) {
+    s.ledger.markChanged(changed.map(([site]) => site));
+    throw e;
+  }
+  if (storedWhole) {
+    storedWhole = false;
+    await chrome.storage.local.remove('ledger');
+  }
   const session = await chrome.storage.session.get(null);
   const done = Object.keys(session).filter((k) => k.startsWith('e:') && Number(k.slice(2)) <= upTo);
   await chrome.storage.session.remove(done);
@@ -161,9 +206,20 @@ function onHeaders(d) {
   ready().then((s) => record(s, s.observer.cookie(d, at(d))));
 }
 
+// The toolbar badge: a tab's latest count, shown at most every BADGE_EVERY_MS (a page's burst
+// of tracker requests is one update, not one per request).
+const badges = new Map();
+let badgeTimer = null;
+
 function badge(tabId, count) {
-  chrome.action.setBadgeText({ tabId, text: count ? String(count) : '' }).catch(() => {});
-  chrome.action.setBadgeBackgroundColor({ tabId, color: '#5b4bc4' }).catch(() => {});
+  badges.set(tabId, count);
+  badgeTimer ??= setTimeout(showBadges, BADGE_EVERY_MS);
+}
+
+function showBadges() {
+  badgeTimer = null;
+  for (const [tabId, count] of badges) chrome.action.setBadgeText({ tabId, text: count ? String(count) : '' }).catch(() => {});
+  badges.clear();
 }
 
 // Listeners are registered synchronously, so that an event wakes a stopped worker.
@@ -176,6 +232,7 @@ chrome.tabs.onUpdated.addListener((tabId, change) => {
 
 // The worker only ever starts for an event: start loading at once rather than when it arrives.
 ready();
+chrome.action.setBadgeBackgroundColor({ color: BADGE_COLOR }).catch(() => {});
 
 // -- Extension pages ------------------------------------------------------------------------------
 

@@ -294,11 +294,25 @@ pub struct Ledger {
     /// The last event sequence number applied.
     pub last_seq: u64,
     pub sites: BTreeMap<String, Site>,
+    /// Sites changed since they were last stored ([`Ledger::take_changed`]).
+    #[serde(skip)]
+    changed: Changed,
+}
+
+/// Names of changed sites: bookkeeping for storage, not part of the ledger's content (two
+/// ledgers with the same sites are equal whatever was saved of them).
+#[derive(Clone, Debug, Default, Eq)]
+struct Changed(BTreeSet<String>);
+
+impl PartialEq for Changed {
+    fn eq(&self, _: &Changed) -> bool {
+        true
+    }
 }
 
 impl Ledger {
     pub fn new(id: &str) -> Ledger {
-        Ledger { version: FORMAT_VERSION, id: id.to_owned(), last_seq: 0, sites: BTreeMap::new() }
+        Ledger { version: FORMAT_VERSION, id: id.to_owned(), last_seq: 0, sites: BTreeMap::new(), changed: Changed::default() }
     }
 
     /// Applies an event; returns false (and changes nothing) if its sequence number was already
@@ -323,6 +337,7 @@ impl Ledger {
             Event::Leave { at, site, visit, .. } => {
                 if let Some(s) = self.sites.get_mut(site) {
                     s.close_visits(*at, |v| &v.id == visit);
+                    self.changed.0.insert(site.clone());
                 }
             }
         }
@@ -330,6 +345,9 @@ impl Ledger {
     }
 
     fn site_mut(&mut self, site: &str, at: u64) -> &mut Site {
+        if !self.changed.0.contains(site) {
+            self.changed.0.insert(site.to_owned());
+        }
         let s = match self.sites.entry(site.to_owned()) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(Site::new(site, at, &self.id)),

@@ -2,8 +2,14 @@
 //! everything (unknown fields, impossible numbers, a site filed under another name) and migrates
 //! older versions; an invalid file is an error naming where and why, and the caller keeps its
 //! ledger. Merging an import never counts the same history twice (see [`Ledger::merge`]).
+//!
+//! Exported, the ledger is one JSON document. Stored in the extension, it is the same JSON cut
+//! in pieces: a head (version, id, last event number) and one entry per site, so that saving
+//! writes only the sites that changed, however many sites the ledger holds.
 
-use super::{Ledger, Site};
+use serde::{Deserialize, Serialize};
+
+use super::{Changed, Ledger, Site};
 
 /// The current format version. Version history: 1 — first release.
 pub const FORMAT_VERSION: u32 = 1;
@@ -36,44 +42,115 @@ impl Ledger {
         // Version 1 is the first format: later versions add their migrations here, oldest first.
         let ledger: Ledger = serde_json::from_value(value).map_err(|e| LedgerError::Json(e.to_string()))?;
         ledger.validate()?;
-        Ok(Ledger { version: FORMAT_VERSION, ..ledger })
+        // Read whole, it is stored in pieces next: every site is to be written.
+        let changed = Changed(ledger.sites.keys().cloned().collect());
+        Ok(Ledger { version: FORMAT_VERSION, changed, ..ledger })
+    }
+
+    /// The stored head: the ledger without its sites.
+    pub fn head_json(&self) -> Result<String, LedgerError> {
+        let head = Head { version: FORMAT_VERSION, id: self.id.clone(), last_seq: self.last_seq };
+        serde_json::to_string(&head).map_err(|e| LedgerError::Json(e.to_string()))
+    }
+
+    /// The sites changed since the last call, as (site, stored entry); they count as stored
+    /// from then on (give them back with [`Ledger::mark_changed`] if storing failed).
+    pub fn take_changed(&mut self) -> Result<Vec<(String, String)>, LedgerError> {
+        let names = std::mem::take(&mut self.changed.0);
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            if let Some(site) = self.sites.get(&name) {
+                out.push((name, serde_json::to_string(site).map_err(|e| LedgerError::Json(e.to_string()))?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Counts these sites as changed again (their entries were not stored).
+    pub fn mark_changed<I: IntoIterator<Item = String>>(&mut self, sites: I) {
+        self.changed.0.extend(sites.into_iter().filter(|s| self.sites.contains_key(s)));
+    }
+
+    /// Reads a ledger stored in pieces ([`Ledger::head_json`], [`Ledger::take_changed`]). A bad
+    /// head is an error; a bad site entry is left out and returned with its error, the other
+    /// sites are read.
+    pub fn from_stored<I>(head: &str, sites: I) -> Result<(Ledger, Vec<(String, LedgerError)>), LedgerError>
+    where
+        I: IntoIterator<Item = (String, String)>,
+    {
+        let value: serde_json::Value = serde_json::from_str(head).map_err(|e| LedgerError::Json(e.to_string()))?;
+        let version =
+            value.get("version").and_then(serde_json::Value::as_u64).ok_or_else(|| invalid("version", "missing or not a number"))?;
+        if version > u64::from(FORMAT_VERSION) {
+            return Err(LedgerError::TooNew(version as u32));
+        }
+        let head: Head = serde_json::from_value(value).map_err(|e| LedgerError::Json(e.to_string()))?;
+        let mut ledger = Ledger::new(&head.id);
+        ledger.last_seq = head.last_seq;
+        ledger.validate()?;
+        let mut bad = Vec::new();
+        for (name, json) in sites {
+            let site = serde_json::from_str::<Site>(&json)
+                .map_err(|e| invalid(&format!("sites.{name}"), &e.to_string()))
+                .and_then(|site| validate_site(&name, &site).map(|()| site));
+            match site {
+                Ok(site) => {
+                    ledger.sites.insert(name, site);
+                }
+                Err(e) => bad.push((name, e)),
+            }
+        }
+        Ok((ledger, bad))
     }
 
     fn validate(&self) -> Result<(), LedgerError> {
         if self.id.is_empty() {
             return Err(invalid("id", "empty"));
         }
-        for (name, s) in &self.sites {
-            let at = |field: &str| format!("sites.{name}.{field}");
-            if &s.site != name {
-                return Err(invalid(&at("site"), &format!("is {:?}, filed under {name:?}", s.site)));
-            }
-            if !(0..=100).contains(&s.score) {
-                return Err(invalid(&at("score"), &format!("{} is outside 0–100", s.score)));
-            }
-            if s.first_seen > s.last_seen {
-                return Err(invalid(&at("firstSeen"), "is after lastSeen"));
-            }
-            if s.third_party_requests > s.requests || s.tracker_requests > s.requests {
-                return Err(invalid(&at("requests"), "fewer than its third-party or tracker requests"));
-            }
-            let b = &s.background;
-            if b.requests > s.requests || b.tracker_requests > s.tracker_requests || b.cookies > s.cookies {
-                return Err(invalid(&at("background"), "counts exceed the site's"));
-            }
-            if s.recent.len() > super::VISITS_KEPT || s.recent.iter().any(|v| v.number == 0 || v.number > s.visits) {
-                return Err(invalid(&at("recent"), "visits do not fit the visit count"));
-            }
-            if s.changes.len() > super::CHANGES_KEPT {
-                return Err(invalid(&at("changes"), "more than are kept"));
-            }
-            if let Some((company, _)) = s.companies.iter().find(|(_, c)| c.seen.visits > s.visits || c.seen.requests > s.tracker_requests) {
-                return Err(invalid(&at(&format!("companies.{company}")), "counts exceed the site's"));
-            }
-        }
-        Ok(())
+        self.sites.iter().try_for_each(|(name, s)| validate_site(name, s))
     }
+}
 
+/// The stored ledger's head.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Head {
+    version: u32,
+    id: String,
+    last_seq: u64,
+}
+
+fn validate_site(name: &str, s: &Site) -> Result<(), LedgerError> {
+    let at = |field: &str| format!("sites.{name}.{field}");
+    if s.site != name {
+        return Err(invalid(&at("site"), &format!("is {:?}, filed under {name:?}", s.site)));
+    }
+    if !(0..=100).contains(&s.score) {
+        return Err(invalid(&at("score"), &format!("{} is outside 0–100", s.score)));
+    }
+    if s.first_seen > s.last_seen {
+        return Err(invalid(&at("firstSeen"), "is after lastSeen"));
+    }
+    if s.third_party_requests > s.requests || s.tracker_requests > s.requests {
+        return Err(invalid(&at("requests"), "fewer than its third-party or tracker requests"));
+    }
+    let b = &s.background;
+    if b.requests > s.requests || b.tracker_requests > s.tracker_requests || b.cookies > s.cookies {
+        return Err(invalid(&at("background"), "counts exceed the site's"));
+    }
+    if s.recent.len() > super::VISITS_KEPT || s.recent.iter().any(|v| v.number == 0 || v.number > s.visits) {
+        return Err(invalid(&at("recent"), "visits do not fit the visit count"));
+    }
+    if s.changes.len() > super::CHANGES_KEPT {
+        return Err(invalid(&at("changes"), "more than are kept"));
+    }
+    if let Some((company, _)) = s.companies.iter().find(|(_, c)| c.seen.visits > s.visits || c.seen.requests > s.tracker_requests) {
+        return Err(invalid(&at(&format!("companies.{company}")), "counts exceed the site's"));
+    }
+    Ok(())
+}
+
+impl Ledger {
     /// Merges another ledger (an import) into this one, per site:
     /// - a site only the import has is added (its visits closed: they are over here, and a clean
     ///   one earns nothing by being imported);
@@ -87,6 +164,7 @@ impl Ledger {
     pub fn merge(&mut self, other: Ledger) -> (usize, usize) {
         let (mut added, mut combined) = (0, 0);
         for (name, theirs) in other.sites {
+            self.changed.0.insert(name.clone());
             match self.sites.get_mut(&name) {
                 None => {
                     // Its open visits are over here: closed as they are, earning nothing.

@@ -216,6 +216,43 @@ fn stored_form_round_trips_and_refuses_bad_files() {
 }
 
 #[test]
+fn stored_in_pieces_only_changed_sites_are_written_and_a_bad_entry_loses_only_itself() {
+    let mut f = Feed::new();
+    f.visit("a.example", "v1", T0);
+    f.visit("b.example", "v2", T0);
+    let names = |c: Vec<(String, String)>| c.into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+    let stored = f.ledger.take_changed().expect("serialises");
+    assert_eq!(names(stored.clone()), ["a.example", "b.example"]);
+    assert_eq!(f.ledger.take_changed(), Ok(vec![]), "nothing changed since");
+    f.request("b.example", "v2", "criteo.com", ADS, true);
+    f.leave("a.example", "v1");
+    let again = f.ledger.take_changed().expect("serialises");
+    assert_eq!(names(again.clone()), ["a.example", "b.example"]);
+    f.ledger.mark_changed(["b.example".to_owned(), "gone.example".to_owned()]);
+    assert_eq!(names(f.ledger.take_changed().expect("serialises")), ["b.example"], "given back, unknown sites ignored");
+
+    // Read back: the head, and the latest entry of each site.
+    let head = f.ledger.head_json().expect("serialises");
+    let (read, bad) = Ledger::from_stored(&head, again.clone()).expect("reads");
+    assert_eq!((read, bad), (f.ledger.clone(), vec![]));
+    // A bad entry is left out and named; the others are read.
+    let broken = vec![again[0].clone(), ("b.example".to_owned(), again[1].1.replacen("\"score\":", "\"score\":1", 1))];
+    let (read, bad) = Ledger::from_stored(&head, broken).expect("reads");
+    assert_eq!(read.sites.keys().collect::<Vec<_>>(), ["a.example"]);
+    assert!(matches!(&bad[..], [(name, LedgerError::Invalid { path, .. })] if name == "b.example" && path == "sites.b.example.score"));
+    assert!(matches!(Ledger::from_stored("{", vec![]), Err(LedgerError::Json(_))));
+    assert_eq!(Ledger::from_stored(&head.replacen("\"version\":1", "\"version\":7", 1), vec![]).map(|_| ()), Err(LedgerError::TooNew(7)));
+
+    // A ledger read whole (an older store) is written whole next; a merge writes what it touched.
+    let mut whole = Ledger::from_json(&f.ledger.to_json().expect("serialises")).expect("reads");
+    assert_eq!(names(whole.take_changed().expect("serialises")), ["a.example", "b.example"]);
+    let mut other = Feed::new();
+    other.visit("c.example", "v9", T0);
+    whole.merge(other.ledger);
+    assert_eq!(names(whole.take_changed().expect("serialises")), ["c.example"]);
+}
+
+#[test]
 fn merging_never_counts_twice() {
     let mut f = Feed::new();
     f.visit("a.example", "v1", T0);

@@ -6,28 +6,60 @@ use wasm_bindgen::prelude::*;
 use super::{js_error, to_js};
 use crate::ledger::{Event, Ledger};
 
-/// A trust ledger.
+/// A trust ledger, and the stored site entries it could not read (`fromStored`).
 #[wasm_bindgen]
-pub struct WasmLedger(pub(super) Ledger);
+pub struct WasmLedger(pub(super) Ledger, Vec<(String, String)>);
 
 #[wasm_bindgen]
 impl WasmLedger {
     /// An empty ledger for this profile.
     #[wasm_bindgen(constructor)]
     pub fn new(id: &str) -> WasmLedger {
-        WasmLedger(Ledger::new(id))
+        WasmLedger(Ledger::new(id), Vec::new())
     }
 
     /// Reads a stored or exported ledger; throws (naming the problem) if it is not valid.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(json: &str) -> Result<WasmLedger, JsError> {
-        Ledger::from_json(json).map(WasmLedger).map_err(js_error)
+        Ledger::from_json(json).map(|l| WasmLedger(l, Vec::new())).map_err(js_error)
     }
 
-    /// The stored form.
+    /// The whole ledger as one JSON document (the export).
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self) -> Result<String, JsError> {
         self.0.to_json().map_err(js_error)
+    }
+
+    /// Reads a ledger stored in pieces: its head and `[[site, entry], …]`. Throws if the head is
+    /// not valid; a site entry that is not is left out (see `unreadable`).
+    #[wasm_bindgen(js_name = fromStored)]
+    pub fn from_stored(head: &str, sites: JsValue) -> Result<WasmLedger, JsError> {
+        let sites: Vec<(String, String)> = serde_wasm_bindgen::from_value(sites).map_err(js_error)?;
+        let (ledger, bad) = Ledger::from_stored(head, sites).map_err(js_error)?;
+        Ok(WasmLedger(ledger, bad.into_iter().map(|(site, e)| (site, e.to_string())).collect()))
+    }
+
+    /// The site entries `fromStored` left out: `[[site, problem], …]`.
+    pub fn unreadable(&self) -> Result<JsValue, JsError> {
+        to_js(&self.1)
+    }
+
+    /// The stored head (version, id, last event number).
+    #[wasm_bindgen(js_name = headJson)]
+    pub fn head_json(&self) -> Result<String, JsError> {
+        self.0.head_json().map_err(js_error)
+    }
+
+    /// The entries of the sites changed since the last call: `[[site, entry], …]`.
+    #[wasm_bindgen(js_name = takeChanged)]
+    pub fn take_changed(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.0.take_changed().map_err(js_error)?)
+    }
+
+    /// Counts these sites as changed again (storing their entries failed).
+    #[wasm_bindgen(js_name = markChanged)]
+    pub fn mark_changed(&mut self, sites: Vec<String>) {
+        self.0.mark_changed(sites);
     }
 
     /// Applies events (an array of plain objects, see `docs/ledger-format.md`); returns how many

@@ -168,3 +168,37 @@ test('a service worker’s request with no page open is the site’s background 
   assert.equal(site.companies.Twilio.seen.requests, 1);
   assert.ok(site.changes.some((c) => c.visit === 0 && c.reason === 'Twilio (site analytics) was contacted with no page of the site open'));
 });
+
+test('the ledger is stored site by site: a ledger stored whole is read and cut in pieces; a bad site entry is set aside', async (t) => {
+  const { h, page } = await ready(t);
+  await h.visit(page, 'https://news.example/');
+  await h.visit(page, 'https://shop.example/');
+  const whole = JSON.parse(JSON.stringify(await ledger(h)));
+  const local = () => h.serviceWorker().then((sw) => sw.evaluate(() => chrome.storage.local.get(null)));
+  let stored = await local();
+  assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('site:')).sort(), ['site:news.example', 'site:shop.example', 'site:warmup.example']);
+  assert.deepEqual(JSON.parse(stored.ledgerHead), { version: 1, id: whole.id, lastSeq: whole.lastSeq });
+  assert.equal(stored.ledger, undefined);
+
+  // As the first builds stored it: the whole ledger under one key.
+  await (await h.serviceWorker()).evaluate(async ({ json, seq }) => {
+    await chrome.storage.local.clear();
+    await chrome.storage.local.set({ ledger: json, seq, ledgerId: JSON.parse(json).id });
+  }, { json: JSON.stringify(whole), seq: stored.seq });
+  await h.stopServiceWorker();
+  assert.deepEqual((await ledger(h)).sites, whole.sites);
+  stored = await local();
+  assert.equal(stored.ledger, undefined, 'the whole form is gone once the pieces are written');
+  assert.deepEqual(JSON.parse(stored['site:news.example']), whole.sites['news.example']);
+
+  // One site's entry is damaged: that site is set aside, the others read, and the worker records on.
+  await (await h.serviceWorker()).evaluate(() => chrome.storage.local.set({ 'site:news.example': '{"site":' }));
+  await h.stopServiceWorker();
+  await h.visit(page, 'https://blog.example/');
+  const l = await ledger(h);
+  assert.equal(l.sites['news.example'], undefined);
+  const shop = (site) => ({ ...site, lastSeen: 0, recent: site.recent.map((v) => ({ ...v, closed: true })) });
+  assert.deepEqual(shop(l.sites['shop.example']), shop(whole.sites['shop.example']), 'as it was, its visit now ended');
+  assert.equal(l.sites['blog.example'].visits, 1);
+  assert.equal((await local())['unreadable:news.example'], '{"site":');
+});

@@ -68,3 +68,30 @@ test('importing another profile combines, importing it again changes nothing', (
   assert.equal(mine.toJson(), once);
   assert.equal(mine.site('a.example').visits, 2);
 });
+
+test('stored in pieces: a head and the changed sites; a bad site entry is set aside, the rest read', () => {
+  const ledger = new WasmLedger('profile-a');
+  ledger.apply([visit(1, 'news.example', 'v1'), visit(2, 'shop.example', 'v2')]);
+  const first = ledger.takeChanged();
+  assert.deepEqual(first.map(([site]) => site), ['news.example', 'shop.example']);
+  assert.deepEqual(ledger.takeChanged(), [], 'nothing changed since');
+  ledger.apply([request(3, 'shop.example', 'v2', 'criteo.com', 'Criteo', 'advertising')]);
+  const second = ledger.takeChanged();
+  assert.deepEqual(second.map(([site]) => site), ['shop.example']);
+  ledger.markChanged(['shop.example']);
+  assert.equal(ledger.takeChanged().length, 1, 'given back after a failed write');
+
+  const entries = new Map([...first, ...second]);
+  const read = WasmLedger.fromStored(ledger.headJson(), [...entries]);
+  assert.equal(read.toJson(), ledger.toJson());
+  assert.deepEqual(read.unreadable(), []);
+
+  entries.set('news.example', '{"site":"news.example"');
+  const partial = WasmLedger.fromStored(ledger.headJson(), [...entries]);
+  assert.deepEqual(JSON.parse(partial.toJson()).sites['shop.example'], JSON.parse(ledger.toJson()).sites['shop.example']);
+  assert.equal(partial.site('news.example'), null);
+  const [[site, problem]] = partial.unreadable();
+  assert.equal(site, 'news.example');
+  assert.match(problem, /^ledger: sites\.news\.example: /);
+  assert.throws(() => WasmLedger.fromStored('{"version":1}', []), /missing field `id`/);
+});
