@@ -2,29 +2,35 @@
 // real Chromium (tests/e2e/harness.mjs) on the fixture sites (tests/e2e/sites, the pages of
 // INVENTORY).
 //
-// 1. Page load with and without the extension. Two browsers run side by side: one with the
-//    extension, one without. Every page is visited in both, one visit at a time, in ABBA order
-//    (with, without; then without, with; …) over ROUNDS rounds after WARMUP unmeasured rounds.
-//    That way a change in the machine's speed falls on both sides alike. Each visit starts from
+// 1. Page load with and without the extension. Three browsers run side by side: one with the
+//    extension, one with the floor (bench/floor/background.js: the same manifest and the same
+//    webRequest listeners, doing nothing), one without. Every page is visited in each, one visit
+//    at a time, the order of the three cycling through all six permutations, over ROUNDS rounds
+//    after WARMUP unmeasured rounds. That way a change in the machine's speed falls on all sides
+//    alike. Each visit starts from
 //    about:blank, so it is a fresh navigation. The fixture server sends no-store, so every visit
 //    fetches everything again. A visit's time is the page's own Navigation Timing,
 //    loadEventEnd - startTime, not Node's wall clock. The ratio is the sum over pages of the
 //    median with the extension, divided by the same sum without. That is the cost of loading
-//    every page once, with long pages weighing more. Target ≤ 1.05.
+//    every page once, with long pages weighing more. Target ≤ 1.05. The floor's ratio is what
+//    observing every request and response costs any extension here; with ÷ floor is Trust
+//    Ledger's own share.
 // 2. Service-worker cold start. The ledger is flushed (as it is before the browser stops an idle
 //    worker), the worker is stopped through DevTools, and a page is visited, whose requests wake
 //    it. The worker's startupTimings() then gives engineReady and firstClassified in ms since it
 //    started (its time origin). Any other numeric field it returns is reported too. Also shown:
 //    the time from the page's navigation start to the worker's start, and to its first
-//    classification. Target: firstClassified ≤ 20 ms (median).
+//    classification. Target: firstClassified ≤ 20 ms (median). The same runs with the floor
+//    worker give firstRequest: when the first request reaches a worker that does nothing else,
+//    the soonest any extension could classify it.
 //
 // Benchmarks report; they do not assert: the exit status is non-zero only on errors.
 //
 // usage: node bench/pageload.mjs [EXTENSION_DIR] [OUT.json] [ROUNDS]
 //        EXTENSION_DIR defaults to dist/chromium (./build.sh); ROUNDS to 15.
 
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,6 +47,17 @@ const COLD_RUNS = 15;
 const LOAD_TARGET = 1.05;
 const COLD_TARGET_MS = 20;
 const PAGES = Object.keys(INVENTORY);
+
+const SIDES = ['with', 'floor', 'without'];
+const ORDERS = [[0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1], [2, 0, 1], [1, 0, 2]].map((o) => o.map((i) => SIDES[i]));
+
+// The floor extension: the built extension with bench/floor/background.js as its worker.
+function floorExtension() {
+  const dir = mkdtempSync(join(tmpdir(), 'trustledger-floor-'));
+  cpSync(extensionDir, dir, { recursive: true });
+  cpSync(join(ROOT, 'bench', 'floor', 'background.js'), join(dir, 'background.js'));
+  return dir;
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -64,26 +81,33 @@ async function timedVisit(h, page, url) {
 }
 
 const harnesses = [];
+let floorDir = null;
 process.on('SIGINT', async () => {
   await Promise.all(harnesses.map((h) => h.close()));
+  if (floorDir) rmSync(floorDir, { recursive: true, force: true });
   process.exit(130);
 });
 
+floorDir = floorExtension();
 try {
-  const [withExt, without] = await Promise.all([launch({ extensionDir }), launch({ extensionDir: null })]);
-  harnesses.push(withExt, without);
-  const sides = { with: { h: withExt, page: await withExt.context.newPage() }, without: { h: without, page: await without.context.newPage() } };
+  const [withExt, floor, without] = await Promise.all([launch({ extensionDir }), launch({ extensionDir: floorDir }), launch({ extensionDir: null })]);
+  harnesses.push(withExt, floor, without);
+  const sides = {
+    with: { h: withExt, page: await withExt.context.newPage() },
+    floor: { h: floor, page: await floor.context.newPage() },
+    without: { h: without, page: await without.context.newPage() },
+  };
   const browserVersion = withExt.context.browser()?.version() ?? 'unknown';
 
   await untilObserving(withExt, sides.with.page);
+  await untilObserving(floor, sides.floor.page);
 
-  // -- 1. Page load, with and without ---------------------------------------------------------------
-  const samples = Object.fromEntries(PAGES.map((url) => [url, { with: [], without: [] }]));
-  const order = [['with', 'without'], ['without', 'with']];
-  process.stderr.write(`page load: ${WARMUP} warm-up + ${ROUNDS} rounds × ${PAGES.length} pages × 2 browsers `);
+  // -- 1. Page load, with, floor and without ----------------------------------------------------------
+  const samples = Object.fromEntries(PAGES.map((url) => [url, { with: [], floor: [], without: [] }]));
+  process.stderr.write(`page load: ${WARMUP} warm-up + ${ROUNDS} rounds × ${PAGES.length} pages × 3 browsers `);
   for (let round = -WARMUP; round < ROUNDS; round++) {
     for (const [i, url] of PAGES.entries()) {
-      for (const side of order[(round + WARMUP + i) & 1]) {
+      for (const side of ORDERS[(round + WARMUP + i) % ORDERS.length]) {
         const { h, page } = sides[side];
         const nav = await timedVisit(h, page, url);
         if (round >= 0) samples[url][side].push(nav.loadMs);
@@ -93,56 +117,65 @@ try {
   }
   process.stderr.write('\n');
   const perPage = PAGES.map((url) => {
-    const w = median(samples[url].with);
-    const wo = median(samples[url].without);
-    return { url, withMs: w, withoutMs: wo, ratio: w / wo, with: stats(samples[url].with), without: stats(samples[url].without) };
+    const m = Object.fromEntries(SIDES.map((side) => [side, median(samples[url][side])]));
+    return {
+      url, withMs: m.with, floorMs: m.floor, withoutMs: m.without, ratio: m.with / m.without, floorRatio: m.floor / m.without,
+      with: stats(samples[url].with), floor: stats(samples[url].floor), without: stats(samples[url].without),
+    };
   });
-  const sumWith = perPage.reduce((a, p) => a + p.withMs, 0);
-  const sumWithout = perPage.reduce((a, p) => a + p.withoutMs, 0);
+  const sum = (key) => perPage.reduce((a, p) => a + p[key], 0);
+  const [sumWith, sumFloor, sumWithout] = [sum('withMs'), sum('floorMs'), sum('withoutMs')];
   const loadRatio = sumWith / sumWithout;
+  const floorRatio = sumFloor / sumWithout;
   await without.close();
 
   // -- 2. Service-worker cold start -----------------------------------------------------------------
-  const { h, page } = sides.with;
-  const cold = [];
-  process.stderr.write(`cold start: ${COLD_RUNS} runs `);
-  for (let run = 0; run < COLD_RUNS; run++) {
-    await (await h.serviceWorker()).evaluate(() => globalThis.flushLedger());
-    await page.goto('about:blank');
-    await h.stopServiceWorker();
-    await sleep(200); // let the browser finish tearing the worker down
-    const url = PAGES[run % PAGES.length];
-    const nav = await timedVisit(h, page, url);
-    const sw = await h.serviceWorker();
-    const { timings, timeOrigin } = await sw.evaluate(() => ({ timings: globalThis.startupTimings(), timeOrigin: performance.timeOrigin }));
-    const sinceNav = (t) => (t == null ? null : timeOrigin + t - nav.timeOrigin);
-    cold.push({
-      url, ...timings, pageLoadMs: nav.loadMs,
-      workerStartAfterNavMs: timeOrigin - nav.timeOrigin,
-      firstClassifiedAfterNavMs: sinceNav(timings.firstClassified),
-    });
-    process.stderr.write('.');
+  async function coldStarts({ h, page }, label) {
+    const runs = [];
+    process.stderr.write(`cold start (${label}): ${COLD_RUNS} runs `);
+    for (let run = 0; run < COLD_RUNS; run++) {
+      await (await h.serviceWorker()).evaluate(() => globalThis.flushLedger());
+      await page.goto('about:blank');
+      await h.stopServiceWorker();
+      await sleep(200); // let the browser finish tearing the worker down
+      const url = PAGES[run % PAGES.length];
+      const nav = await timedVisit(h, page, url);
+      const sw = await h.serviceWorker();
+      const { timings, timeOrigin } = await sw.evaluate(() => ({ timings: globalThis.startupTimings(), timeOrigin: performance.timeOrigin }));
+      const sinceNav = (t) => (t == null ? null : timeOrigin + t - nav.timeOrigin);
+      runs.push({
+        url, ...timings, pageLoadMs: nav.loadMs,
+        workerStartAfterNavMs: timeOrigin - nav.timeOrigin,
+        firstClassifiedAfterNavMs: sinceNav(timings.firstClassified ?? timings.firstRequest),
+      });
+      process.stderr.write('.');
+    }
+    process.stderr.write('\n');
+    const keys = [...new Set(runs.flatMap((c) => Object.keys(c)))].filter((k) => k !== 'url');
+    const summary = Object.fromEntries(keys.map((k) => {
+      const xs = runs.map((c) => c[k]).filter((x) => typeof x === 'number');
+      return [k, xs.length ? { ...stats(xs), missing: runs.length - xs.length } : { missing: runs.length }];
+    }));
+    return { runs, keys, summary };
   }
-  process.stderr.write('\n');
-  const ledgerBytes = (await (await h.serviceWorker()).evaluate(() => globalThis.ledgerJson())).length;
-  const coldKeys = [...new Set(cold.flatMap((c) => Object.keys(c)))].filter((k) => k !== 'url');
-  const coldSummary = Object.fromEntries(coldKeys.map((k) => {
-    const xs = cold.map((c) => c[k]).filter((x) => typeof x === 'number');
-    return [k, xs.length ? { ...stats(xs), missing: cold.length - xs.length } : { missing: cold.length }];
-  }));
+  const cold = await coldStarts(sides.with, 'Trust Ledger');
+  const ledgerBytes = (await (await withExt.serviceWorker()).evaluate(() => globalThis.ledgerJson())).length;
+  const floorCold = await coldStarts(sides.floor, 'floor');
+  const coldKeys = cold.keys;
+  const coldSummary = cold.summary;
   const firstClassified = coldSummary.firstClassified;
 
   // -- Report ---------------------------------------------------------------------------------------
   const env = { chromium: browserVersion, node: process.version, cpus: cpus().length, extensionDir };
   console.log(`\nChromium ${env.chromium}, Node ${env.node}, ${env.cpus} CPUs, extension ${extensionDir}`);
-  console.log(`\nPage load (Navigation Timing loadEventEnd - startTime, ms): median of ${ROUNDS} visits per page and side, after ${WARMUP} warm-up rounds, ABBA order\n`);
+  console.log(`\nPage load (Navigation Timing loadEventEnd - startTime, ms): median of ${ROUNDS} visits per page and side, after ${WARMUP} warm-up rounds, the three sides' order cycling\n`);
   const w = Math.max(...PAGES.map((u) => u.length), 'sum of medians'.length);
-  console.log(`${'page'.padEnd(w)}  ${'with'.padStart(7)}  ${'without'.padStart(7)}  ${'ratio'.padStart(6)}`);
-  for (const p of perPage) {
-    console.log(`${p.url.padEnd(w)}  ${fmt(p.withMs).padStart(7)}  ${fmt(p.withoutMs).padStart(7)}  ${fmt(p.ratio, 3).padStart(6)}`);
-  }
-  console.log(`${'sum of medians'.padEnd(w)}  ${fmt(sumWith).padStart(7)}  ${fmt(sumWithout).padStart(7)}  ${fmt(loadRatio, 3).padStart(6)}`);
+  const row = (name, cells) => console.log(`${name.padEnd(w)}  ${cells.map((c) => c.padStart(7)).join('  ')}`);
+  row('page', ['with', 'floor', 'without', 'with÷wo', 'floor÷wo']);
+  for (const p of perPage) row(p.url, [fmt(p.withMs), fmt(p.floorMs), fmt(p.withoutMs), fmt(p.ratio, 3), fmt(p.floorRatio, 3)]);
+  row('sum of medians', [fmt(sumWith), fmt(sumFloor), fmt(sumWithout), fmt(loadRatio, 3), fmt(floorRatio, 3)]);
   console.log(`\npage-load ratio (sum of medians with ÷ without) ${fmt(loadRatio, 3)}: target ≤ ${LOAD_TARGET} ${met(loadRatio <= LOAD_TARGET)}`);
+  console.log(`  the floor (the same listeners, doing nothing) ÷ without: ${fmt(floorRatio, 3)}; Trust Ledger's own share, with ÷ floor: ${fmt(sumWith / sumFloor, 3)}`);
 
   console.log(`\nService-worker cold start, ${COLD_RUNS} runs (ms; worker fields are since the worker started, "…AfterNav" since the page's navigation start)\n`);
   const kw = Math.max(...coldKeys.map((k) => k.length));
@@ -152,18 +185,25 @@ try {
     console.log(`${k.padEnd(kw)}  ${fmt(s.median).padStart(7)}  ${fmt(s.min).padStart(7)}  ${fmt(s.max).padStart(7)}  ${s.missing}`);
   }
   console.log(`(ledger in storage at the end: ${ledgerBytes} bytes of JSON)`);
+  console.log(`\nThe floor worker, ${COLD_RUNS} runs: the first request reached it after`);
+  for (const k of ['scriptStart', 'firstRequest', 'workerStartAfterNavMs']) {
+    const s = floorCold.summary[k];
+    console.log(`${k.padEnd(kw)}  ${fmt(s.median).padStart(7)}  ${fmt(s.min).padStart(7)}  ${fmt(s.max).padStart(7)}  ${s.missing}`);
+  }
   const coldOk = firstClassified.missing === 0 && firstClassified.median <= COLD_TARGET_MS;
   console.log(`\ncold start to first classified request, median ${fmt(firstClassified.median)} ms (max ${fmt(firstClassified.max)}): ` +
     `target ≤ ${COLD_TARGET_MS} ms ${met(coldOk)}${firstClassified.missing ? ` (${firstClassified.missing} runs had no firstClassified)` : ''}`);
+  console.log(`  the floor: a worker doing nothing else receives its first request after ${fmt(floorCold.summary.firstRequest.median)} ms (median)`);
 
   if (outPath) {
     writeFileSync(outPath, JSON.stringify({
       env, rounds: ROUNDS, warmup: WARMUP, pages: PAGES,
-      pageLoad: { metric: 'sum of per-page medians with ÷ without', ratio: loadRatio, target: LOAD_TARGET, met: loadRatio <= LOAD_TARGET, sumWith, sumWithout, perPage, samples },
-      coldStart: { target: COLD_TARGET_MS, met: coldOk, ledgerBytes, summary: coldSummary, samples: cold },
+      pageLoad: { metric: 'sum of per-page medians with ÷ without', ratio: loadRatio, floorRatio, target: LOAD_TARGET, met: loadRatio <= LOAD_TARGET, sumWith, sumFloor, sumWithout, perPage, samples },
+      coldStart: { target: COLD_TARGET_MS, met: coldOk, ledgerBytes, summary: coldSummary, samples: cold.runs, floor: { summary: floorCold.summary, samples: floorCold.runs } },
     }, null, 2));
     console.log(`\nwrote ${outPath}`);
   }
 } finally {
   await Promise.all(harnesses.map((h) => h.close()));
+  rmSync(floorDir, { recursive: true, force: true });
 }
