@@ -35,6 +35,8 @@
 //! - [`attribution`]: which site and visit each request the browser reports belongs to.
 //! - [`ledger`]: the per-site trust ledger and its trust score.
 //! - [`observer`]: browser reports → classified, attributed, numbered ledger events.
+//! - [`policy`]: the person's own terms (purposes, permissions, grants, GPC, blocking, per-site
+//!   exceptions), their JSON format, the IEEE 7012 proffer and the browser rules that enforce them.
 //!
 //! Browser bindings live in `src/web/` and are compiled for `wasm32` only.
 
@@ -45,6 +47,7 @@ pub mod hash;
 pub mod ledger;
 pub mod lists;
 pub mod observer;
+pub mod policy;
 pub mod request;
 pub mod site;
 pub mod suffix;
