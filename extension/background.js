@@ -67,6 +67,7 @@ async function start() {
     record(state, state.observer.leaveUnheld(state.ledger, Date.now()));
     if (pending.length || storedWhole) scheduleSave();
     mark('ledgerReady')();
+    setTimeout(compileRegexes, 0);
     return state;
   })();
   return state;
@@ -106,6 +107,12 @@ async function readLedger() {
   const id = stored.ledgerId ?? crypto.randomUUID();
   await chrome.storage.local.set({ ledgerId: id });
   return new WasmLedger(id);
+}
+
+// The engine's regex filters compile on first use, which can hold up a request for tens of
+// milliseconds: they are compiled after start-up instead, one per task, between events.
+function compileRegexes() {
+  if (state.observer.compileRegexes(1) > 0) setTimeout(compileRegexes, 0);
 }
 
 let starting = null;

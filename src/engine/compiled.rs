@@ -3,7 +3,7 @@
 //! rule does not hold have a side-table entry. Then the check that decides whether it matches a
 //! prepared request (cheap tests first: type, party, domains, then the pattern).
 
-use regex::RegexBuilder;
+use regex::{Regex, RegexBuilder};
 
 use super::Engine;
 use crate::filters::parse::{PARTY_FIRST, PARTY_STRICT_FIRST, PARTY_STRICT_THIRD, PARTY_THIRD};
@@ -239,8 +239,30 @@ impl Engine {
 
     fn regex_matches(&self, id: u32, f: &CFilter, source: &str, url: &str) -> bool {
         let Ok(slot) = self.regex_ids.binary_search(&id) else { return false };
-        let re = self.regexes[slot]
-            .get_or_init(|| RegexBuilder::new(source).case_insensitive(!f.has(MATCH_CASE)).size_limit(1 << 22).build().ok());
+        let re = self.regexes[slot].get_or_init(|| compile_regex(source, f));
         re.as_ref().is_some_and(|re| re.is_match(url))
     }
+
+    /// Compiles up to `max` regex filters not compiled yet (each compiles on first use
+    /// otherwise, which can take tens of milliseconds in wasm: the extension compiles them while
+    /// idle instead, a few at a time). Returns how many are left.
+    pub fn compile_regexes(&self, max: usize) -> usize {
+        let mut done = 0;
+        for (slot, &id) in self.regex_ids.iter().enumerate() {
+            if self.regexes[slot].get().is_some() {
+                continue;
+            }
+            if done == max {
+                return self.regexes[slot..].iter().filter(|r| r.get().is_none()).count();
+            }
+            let f = &self.filters[id as usize];
+            self.regexes[slot].get_or_init(|| compile_regex(self.pattern(id, f), f));
+            done += 1;
+        }
+        0
+    }
+}
+
+fn compile_regex(source: &str, f: &CFilter) -> Option<Regex> {
+    RegexBuilder::new(source).case_insensitive(!f.has(MATCH_CASE)).size_limit(1 << 22).build().ok()
 }

@@ -82,6 +82,21 @@ fn regexes() {
 }
 
 #[test]
+fn regexes_compiled_ahead_give_the_same_answers() {
+    let mut b = EngineBuilder::new();
+    b.add_list("l", "/^https?:\\/\\/[a-z]{4}\\.com\\/t\\.js/\n/\\/TrAcK\\//$match-case\n/[0-9]{3}\\.gif/\n||plain.example^");
+    let (engine, _) = b.build();
+    assert_eq!(engine.compile_regexes(2), 1, "two compiled, one left");
+    assert_eq!(engine.compile_regexes(8), 0);
+    assert_eq!(engine.compile_regexes(8), 0, "nothing left to do");
+    let page = "https://page.example/";
+    assert!(engine.classify("https://abcd.com/t.js", page, ResourceType::Script).matched);
+    assert!(engine.classify("https://x.com/TrAcK/", page, ResourceType::Image).matched);
+    assert!(!engine.classify("https://x.com/track/", page, ResourceType::Image).matched);
+    assert!(engine.classify("https://x.com/123.gif", page, ResourceType::Image).matched);
+}
+
+#[test]
 fn party_options() {
     let third = "https://t.com/p";
     check(

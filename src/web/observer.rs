@@ -74,6 +74,13 @@ impl WasmObserver {
         to_js(&self.0.leave_unheld(&ledger.0, at as u64))
     }
 
+    /// Compiles up to `max` of the engine's regex filters not compiled yet (they compile on
+    /// first use otherwise, in the way of a request); returns how many are left.
+    #[wasm_bindgen(js_name = compileRegexes)]
+    pub fn compile_regexes(&self, max: u32) -> u32 {
+        self.0.engine.compile_regexes(max as usize) as u32
+    }
+
     /// What a tab shows: `{ page: { site, visit, url, tab }, trackers }`, or null.
     pub fn tab(&self, tab: f64) -> Result<JsValue, JsError> {
         to_js(&self.0.attribution.tab(tab as i64))
