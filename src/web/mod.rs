@@ -1,8 +1,9 @@
-//! Browser bindings (wasm32 only): the engine and the ledger for the extension's JavaScript. No logic lives
+//! Browser bindings (wasm32 only): the engine, the ledger and the terms for the extension's JavaScript. No logic lives
 //! here — convert, call the engine, map errors — so everything it calls is tested natively.
 
 mod ledger;
 mod observer;
+mod terms;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

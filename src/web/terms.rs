@@ -1,0 +1,99 @@
+//! Browser bindings for the person's terms (wasm32 only): the terms in and out as their JSON
+//! (`docs/terms.md`), what applies on a site and the browser rules as plain objects. No logic:
+//! see `crate::policy`.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::{js_error, to_js};
+use crate::policy::{Capability, Preset, Terms};
+
+/// The person's terms.
+#[wasm_bindgen]
+pub struct WasmTerms(Terms);
+
+/// A preset, for the options and first-run pages.
+#[derive(Serialize)]
+struct PresetInfo {
+    key: &'static str,
+    name: &'static str,
+    description: &'static str,
+}
+
+#[wasm_bindgen]
+impl WasmTerms {
+    /// The terms a new install starts with (they protect: see `docs/terms.md`).
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> WasmTerms {
+        WasmTerms(Terms::default())
+    }
+
+    /// Reads terms (stored, or a file to import); throws, naming the path, the value and what
+    /// was expected, if they are not valid. The caller keeps the terms it had.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(json: &str) -> Result<WasmTerms, JsError> {
+        Terms::from_json(json).map(WasmTerms).map_err(js_error)
+    }
+
+    /// The terms as their JSON document (stored and exported alike).
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> Result<String, JsError> {
+        self.0.to_json().map_err(js_error)
+    }
+
+    /// A preset's terms, by key (`refuseAll`, `balanced`, `acceptAll`); throws for another key.
+    pub fn preset(key: &str) -> Result<WasmTerms, JsError> {
+        Preset::from_key(key).map(|p| WasmTerms(p.terms())).ok_or_else(|| JsError::new(&format!("no preset {key:?}")))
+    }
+
+    /// The presets: `[{ key, name, description }]`.
+    pub fn presets() -> Result<JsValue, JsError> {
+        to_js(&Preset::ALL.iter().map(|p| PresetInfo { key: p.key(), name: p.name(), description: p.description() }).collect::<Vec<_>>())
+    }
+
+    /// What applies on `site` (a host or registrable domain) at `now` (ms since the Unix epoch).
+    #[wasm_bindgen(js_name = forSite)]
+    pub fn for_site(&self, site: &str, now: f64) -> Result<JsValue, JsError> {
+        to_js(&self.0.for_site(site, now as u64))
+    }
+
+    /// Allows a capability on a site until `until` (ms since the Unix epoch).
+    pub fn grant(&mut self, site: &str, capability: &str, until: f64) -> Result<(), JsError> {
+        let capability = Capability::from_key(capability).ok_or_else(|| JsError::new(&format!("no capability {capability:?}")))?;
+        self.0.grant(site, capability, until as u64).map_err(js_error)
+    }
+
+    /// When the next grant ends (ms since the Unix epoch), or undefined when none is in force.
+    #[wasm_bindgen(js_name = nextExpiry)]
+    pub fn next_expiry(&self, now: f64) -> Option<f64> {
+        self.0.next_expiry(now as u64).map(|t| t as f64)
+    }
+
+    /// Removes the grants that have ended by `now`; returns them.
+    pub fn expire(&mut self, now: f64) -> Result<JsValue, JsError> {
+        to_js(&self.0.expire(now as u64))
+    }
+
+    /// The declarativeNetRequest rules that send `Sec-GPC: 1`, as Chrome takes them.
+    #[wasm_bindgen(js_name = gpcRules)]
+    pub fn gpc_rules(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.gpc_rules())
+    }
+
+    /// The chrome.contentSettings rules in force at `now`, complete (clear, then set them all).
+    #[wasm_bindgen(js_name = contentSettings)]
+    pub fn content_settings(&self, now: f64) -> Result<JsValue, JsError> {
+        to_js(&self.0.content_settings(now as u64))
+    }
+
+    /// The IEEE 7012 proffer of these terms, as JSON-LD.
+    pub fn proffer(&self, issued_at: f64) -> String {
+        self.0.proffer_json_ld(issued_at as u64)
+    }
+}
+
+impl Default for WasmTerms {
+    fn default() -> WasmTerms {
+        WasmTerms::new()
+    }
+}
