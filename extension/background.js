@@ -13,7 +13,7 @@
 // and only then are the events it holds dropped from storage.session. Starting up replays what
 // storage.session still has; the ledger ignores what it already counted.
 
-import init, { WasmEngine, WasmLedger, WasmObserver } from './wasm/trustledger.js';
+import init, { WasmEngine, WasmLedger, WasmObserver, WasmTerms } from './wasm/trustledger.js';
 import { PageRequest } from './messages.js';
 
 const SAVE_EVERY_MS = 1000;
@@ -241,6 +241,47 @@ chrome.tabs.onUpdated.addListener((tabId, change) => {
 ready();
 chrome.action.setBadgeBackgroundColor({ color: BADGE_COLOR }).catch(() => {});
 
+// -- The person's terms ---------------------------------------------------------------------------
+//
+// Stored as their JSON under `terms` in storage.local (docs/terms.md); without any, the default,
+// which protects. They are applied to the browser when they change (and at install): the Sec-GPC
+// header is a declarativeNetRequest dynamic rule, which the browser keeps across restarts.
+
+async function readTerms() {
+  const { terms } = await chrome.storage.local.get('terms');
+  if (terms === undefined) return new WasmTerms();
+  try {
+    return WasmTerms.fromJson(terms);
+  } catch (e) {
+    console.error('Trust Ledger: the stored terms are unreadable; they are kept under termsUnreadable, and the default applies', e);
+    await chrome.storage.local.set({ termsUnreadable: terms });
+    return new WasmTerms();
+  }
+}
+
+const isGpcRule = (rule) => rule.action.requestHeaders?.some((h) => h.header.toLowerCase() === 'sec-gpc');
+
+async function applyTerms(terms) {
+  const current = await chrome.declarativeNetRequest.getDynamicRules();
+  await chrome.declarativeNetRequest.updateDynamicRules({
+    removeRuleIds: current.filter(isGpcRule).map((r) => r.id),
+    addRules: terms.gpcRules(),
+  });
+}
+
+/** Replaces the terms with `json` if it is valid (else throws, changing nothing) and applies them. */
+async function setTerms(json) {
+  const terms = WasmTerms.fromJson(json);
+  const stored = terms.toJson();
+  await chrome.storage.local.set({ terms: stored });
+  await applyTerms(terms);
+  return stored;
+}
+
+chrome.runtime.onInstalled.addListener(() => {
+  ready().then(readTerms).then(applyTerms).catch((e) => console.error('Trust Ledger: applying the terms failed', e));
+});
+
 // -- Extension pages ------------------------------------------------------------------------------
 
 async function answer(s, message) {
@@ -265,6 +306,16 @@ async function answer(s, message) {
       }
       await save();
       return { added, combined };
+    }
+    case PageRequest.TERMS:
+      return { json: (await readTerms()).toJson() };
+    case PageRequest.SET_TERMS: {
+      if (typeof message.json !== 'string') return { error: 'no terms given' };
+      try {
+        return { json: await setTerms(message.json) };
+      } catch (e) {
+        return { error: e.message };
+      }
     }
     default:
       return { error: `unknown request ${message?.type}` };

@@ -14,4 +14,8 @@ export const PageRequest = Object.freeze({
   EXPORT: 'export',
   /** Merges an exported ledger: { type, json } → { added, combined } | { error } */
   IMPORT: 'import',
+  /** The person's terms, as their JSON (docs/terms.md): { type } → { json } */
+  TERMS: 'terms',
+  /** Replaces the terms if the JSON is valid, and applies them: { type, json } → { json } | { error } */
+  SET_TERMS: 'setTerms',
 });
