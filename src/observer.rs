@@ -60,9 +60,9 @@ impl Observer {
     pub fn request(&mut self, d: &Details, at: u64) -> Option<Observed> {
         let (page, nav) = self.attribution.attribute(d)?;
         let c = self.engine.classify_full(&d.url, &page.url, ResourceType::parse_lenient(&d.kind));
-        let revealed = nav.is_some();
+        // A revealed visit starts the tab's badge again.
+        let reset = nav.is_some().then_some((page.tab, 0));
         let mut events = nav.map(|nav| self.visit(nav, at)).unwrap_or_default();
-        let reset = revealed.then_some((page.tab, 0));
         let Some(domain) = c.domain else { return Some(Observed { events, badge: reset }).filter(|o| !o.events.is_empty()) };
         let tracker = is_tracker(c.matched, c.third_party, c.organization.as_deref(), c.category.as_deref());
         let badge = if tracker { self.attribution.count_tracker(&page).map(|n| (page.tab, n)) } else { reset };

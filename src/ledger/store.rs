@@ -28,19 +28,12 @@ pub enum LedgerError {
 impl Ledger {
     /// The stored form.
     pub fn to_json(&self) -> Result<String, LedgerError> {
-        serde_json::to_string(self).map_err(|e| LedgerError::Json(e.to_string()))
+        serde_json::to_string(self).map_err(json_error)
     }
 
     /// Reads a stored or exported ledger, migrating older versions and validating it.
     pub fn from_json(json: &str) -> Result<Ledger, LedgerError> {
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| LedgerError::Json(e.to_string()))?;
-        let version =
-            value.get("version").and_then(serde_json::Value::as_u64).ok_or_else(|| invalid("version", "missing or not a number"))?;
-        if version > u64::from(FORMAT_VERSION) {
-            return Err(LedgerError::TooNew(version as u32));
-        }
-        // Version 1 is the first format: later versions add their migrations here, oldest first.
-        let ledger: Ledger = serde_json::from_value(value).map_err(|e| LedgerError::Json(e.to_string()))?;
+        let ledger: Ledger = serde_json::from_value(current(json)?).map_err(json_error)?;
         ledger.validate()?;
         // Read whole, it is stored in pieces next: every site is to be written.
         let changed = Changed(ledger.sites.keys().cloned().collect());
@@ -50,7 +43,7 @@ impl Ledger {
     /// The stored head: the ledger without its sites.
     pub fn head_json(&self) -> Result<String, LedgerError> {
         let head = Head { version: FORMAT_VERSION, id: self.id.clone(), last_seq: self.last_seq };
-        serde_json::to_string(&head).map_err(|e| LedgerError::Json(e.to_string()))
+        serde_json::to_string(&head).map_err(json_error)
     }
 
     /// The sites changed since the last call, as (site, stored entry); they count as stored
@@ -60,7 +53,7 @@ impl Ledger {
         let mut out = Vec::with_capacity(names.len());
         for name in names {
             if let Some(site) = self.sites.get(&name) {
-                out.push((name, serde_json::to_string(site).map_err(|e| LedgerError::Json(e.to_string()))?));
+                out.push((name, serde_json::to_string(site).map_err(json_error)?));
             }
         }
         Ok(out)
@@ -78,13 +71,7 @@ impl Ledger {
     where
         I: IntoIterator<Item = (String, String)>,
     {
-        let value: serde_json::Value = serde_json::from_str(head).map_err(|e| LedgerError::Json(e.to_string()))?;
-        let version =
-            value.get("version").and_then(serde_json::Value::as_u64).ok_or_else(|| invalid("version", "missing or not a number"))?;
-        if version > u64::from(FORMAT_VERSION) {
-            return Err(LedgerError::TooNew(version as u32));
-        }
-        let head: Head = serde_json::from_value(value).map_err(|e| LedgerError::Json(e.to_string()))?;
+        let head: Head = serde_json::from_value(current(head)?).map_err(json_error)?;
         let mut ledger = Ledger::new(&head.id);
         ledger.last_seq = head.last_seq;
         ledger.validate()?;
@@ -237,6 +224,22 @@ fn combine(ours: &mut Site, theirs: Site) {
         let o = ours.background.charged.entry(company).or_default();
         *o = (*o).max(day);
     }
+}
+
+/// A stored or exported document (the whole ledger, or the stored head) as JSON of the current
+/// format version: a newer version is refused, an older one migrated.
+fn current(json: &str) -> Result<serde_json::Value, LedgerError> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(json_error)?;
+    let version = value.get("version").and_then(serde_json::Value::as_u64).ok_or_else(|| invalid("version", "missing or not a number"))?;
+    if version > u64::from(FORMAT_VERSION) {
+        return Err(LedgerError::TooNew(version as u32));
+    }
+    // Version 1 is the first format: later versions add their migrations here, oldest first.
+    Ok(value)
+}
+
+fn json_error(e: serde_json::Error) -> LedgerError {
+    LedgerError::Json(e.to_string())
 }
 
 fn invalid(path: &str, problem: &str) -> LedgerError {
