@@ -4,7 +4,8 @@
 //!   with serde's bare message, and whatever it accepts is valid and written back as read;
 //! - generated terms survive `to_json` → `from_json` unchanged;
 //! - resolution and expiry agree: expiring the grants that are over changes nothing that
-//!   applies now, and the browser rules never ask Chrome for what it refuses.
+//!   applies now, and the browser rules never ask Chrome for what it refuses;
+//! - block rules apply on exactly the sites whose terms block their category.
 //!
 //! Failures are not persisted; `PROPERTIES_SCALE=100` runs a hundred times as many cases.
 
@@ -13,6 +14,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Value};
+use trustledger::engine::CategoryFilter;
+use trustledger::policy::blocking::MAX_DYNAMIC_RULES;
 use trustledger::policy::enforce::CONTENT_SETTING_TYPES;
 use trustledger::policy::{
     Capability, Decision, Exception, Grant, LegitimateInterest, Purpose, Setting, SignalOverrides, Signals, Terms, TermsError,
@@ -343,6 +346,46 @@ proptest! {
             }
         } else {
             prop_assert!(SITES.iter().all(|s| !t.for_site(s, now).gpc()));
+        }
+        // Exactly one mark rule applies to each site's documents, and it says what the header does.
+        let marks = t.gpc_mark_rules();
+        for site in SITES {
+            let applying: Vec<&str> = marks
+                .iter()
+                .filter(|r| match (&r.condition.top_domains, &r.condition.excluded_top_domains) {
+                    (Some(only), _) => only.iter().any(|d| d == site),
+                    (_, Some(except)) => !except.iter().any(|d| d == site),
+                    (None, None) => true,
+                })
+                .map(|r| r.action.response_headers[0].value)
+                .collect();
+            let expected = if t.for_site(site, now).gpc() { "gpc;desc=1" } else { "gpc;desc=0" };
+            prop_assert_eq!(applying, vec![expected], "{}", site);
+        }
+    }
+
+    #[test]
+    fn block_rules_follow_each_sites_terms(t in terms()) {
+        // One `||host^` filter per category: its rule says where the category is blocked.
+        let hosts: Vec<String> = TrackerCategory::ALL.iter().map(|c| format!("{}.example", c.key().replace('_', "-"))).collect();
+        let texts: Vec<String> = hosts.iter().map(|h| format!("||{h}^")).collect();
+        let filters: Vec<CategoryFilter<'_>> = TrackerCategory::ALL
+            .iter()
+            .zip(&texts)
+            .map(|(c, text)| CategoryFilter { filter: text.as_str().into(), line: 1, category: c.key(), pattern: "p", organization: "o" })
+            .collect();
+        let plan = t.blocking_rules(&filters, MAX_DYNAMIC_RULES);
+        prop_assert!(plan.skipped.is_empty() && plan.cut.is_empty());
+        for (&category, host) in TrackerCategory::ALL.iter().zip(&hosts) {
+            let rule = plan.rules.iter().find(|r| r.condition.request_domains.as_deref() == Some(std::slice::from_ref(host)));
+            for site in SITES {
+                let blocked = rule.is_some_and(|r| match (&r.condition.top_domains, &r.condition.excluded_top_domains) {
+                    (Some(only), _) => only.iter().any(|d| d == site),
+                    (_, Some(except)) => !except.iter().any(|d| d == site),
+                    (None, None) => true,
+                });
+                prop_assert_eq!(blocked, t.blocked_categories_for_site(site).contains(&category), "{} on {}", category.key(), site);
+            }
         }
     }
 }

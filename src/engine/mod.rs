@@ -21,6 +21,7 @@
 mod build;
 mod compiled;
 mod describe;
+mod dnr;
 mod lookup;
 pub mod snapshot;
 mod tokens;
@@ -32,6 +33,7 @@ use regex::Regex;
 pub use build::{EngineBuilder, TRACKERDB_LIST};
 pub(crate) use compiled::CFilter;
 pub use describe::{Attribution, AttributionSource, Classification, FilterInfo};
+pub use dnr::CategoryFilter;
 
 use crate::hash::KeyDir;
 use crate::request::{Request, ResourceType};

@@ -104,6 +104,25 @@ keyed! {
     }
 }
 
+impl TrackerCategory {
+    /// In plain language, as the options page shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TrackerCategory::Advertising => "Advertising",
+            TrackerCategory::AudioVideoPlayer => "Audio and video players",
+            TrackerCategory::Consent => "Consent management",
+            TrackerCategory::CustomerInteraction => "Customer interaction (chat, support, reviews)",
+            TrackerCategory::Extensions => "Browser extensions",
+            TrackerCategory::Hosting => "Hosting and content delivery",
+            TrackerCategory::Misc => "Other",
+            TrackerCategory::Pornvertising => "Adult advertising",
+            TrackerCategory::SiteAnalytics => "Site analytics",
+            TrackerCategory::SocialMedia => "Social media",
+            TrackerCategory::Utilities => "Utilities (maps, fonts, payments, …)",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +137,7 @@ mod tests {
         for &c in TrackerCategory::ALL {
             assert_eq!(serde_json::to_value(c).expect("serialises"), c.key());
             assert_eq!(TrackerCategory::from_key(c.key()), Some(c));
+            assert!(!c.name().is_empty());
         }
         for s in [Setting::Allow, Setting::Ask, Setting::Deny] {
             let key = serde_json::to_value(s).expect("serialises");

@@ -5,6 +5,11 @@
 //!   exceptions use `excludedTopDomains` (or `topDomains` when GPC is off by default): they match
 //!   the top-level site, so every request under an excepted page, including cross-site iframes,
 //!   follows the page's site (verified in Chromium 156, standards.md fact 4).
+//! - [`Terms::blocking_rules`] ([`super::blocking`]): the block rules for the tracker categories
+//!   the terms refuse, as the same [`DnrRule`]s.
+//! - [`Terms::gpc_mark_rules`]: the rules that mark each document with the value the header had
+//!   for it (`Server-Timing: gpc;desc=1|0`), which the page script reads to set
+//!   `navigator.globalPrivacyControl` from document start.
 //! - [`Terms::content_settings`]: the complete list of `chrome.contentSettings` rules for the
 //!   capabilities Chrome covers there ([`CONTENT_SETTING_TYPES`]). The API has no expiry and its
 //!   `clear()` removes every rule of a type, so the extension re-applies this whole list (clear
@@ -19,6 +24,13 @@ use super::{sites, Capability, Setting, Terms};
 
 /// The GPC rule's id among the extension's dynamic rules.
 pub const GPC_RULE_ID: u32 = 1;
+
+/// The rules that mark documents with the GPC value ([`Terms::gpc_mark_rules`]).
+pub const GPC_MARK_ON_RULE_ID: u32 = 2;
+pub const GPC_MARK_OFF_RULE_ID: u32 = 3;
+
+/// The resource types of documents: the pages and frames `navigator.globalPrivacyControl` lives in.
+pub const DOCUMENT_TYPES: [&str; 2] = ["main_frame", "sub_frame"];
 
 /// The GPC rule's priority. A `modifyHeaders` rule is skipped when an `allow` rule of higher
 /// priority matches, so rules that let requests through must stay below it.
@@ -60,25 +72,53 @@ pub struct DnrRule {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DnrAction {
-    /// `modifyHeaders`.
+    /// `modifyHeaders` or `block`.
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// Only for `modifyHeaders` (left out when empty: a `block` action has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub request_headers: Vec<HeaderInfo>,
+    /// Only for `modifyHeaders`, left out when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub response_headers: Vec<HeaderInfo>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HeaderInfo {
     pub header: &'static str,
-    /// `set`.
+    /// `set` or `append`.
     pub operation: &'static str,
     pub value: &'static str,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `chrome.declarativeNetRequest.RuleCondition`: every field left out when unset (an empty list
+/// is never written: Chrome refuses one). The GPC rule sets only `resourceTypes` and the top
+/// domains; block rules ([`super::blocking`]) set the others.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DnrCondition {
+    /// `||`, `|`, `^` and `*` as in Adblock Plus; ASCII.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_filter: Option<String>,
+    /// Only ever `true` (`$match-case`): the default is `false` since Chrome 118.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_url_filter_case_sensitive: Option<bool>,
+    /// Hosts (and their subdomains), lower-case ASCII.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_domains: Option<Vec<String>>,
+    /// `firstParty` or `thirdParty`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiator_domains: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_initiator_domains: Option<Vec<String>>,
+    /// Names from [`RESOURCE_TYPES`]; empty (left out) means every type but `main_frame`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resource_types: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excluded_resource_types: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub top_domains: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,9 +165,52 @@ impl Terms {
             action: DnrAction {
                 kind: "modifyHeaders",
                 request_headers: vec![HeaderInfo { header: "Sec-GPC", operation: "set", value: "1" }],
+                response_headers: Vec::new(),
             },
-            condition: DnrCondition { resource_types: RESOURCE_TYPES.to_vec(), top_domains, excluded_top_domains },
+            condition: DnrCondition {
+                resource_types: RESOURCE_TYPES.to_vec(),
+                top_domains,
+                excluded_top_domains,
+                ..DnrCondition::default()
+            },
         }]
+    }
+
+    /// The rules that tell each document what the Sec-GPC header said for it, for the page
+    /// script that sets `navigator.globalPrivacyControl` (`extension/content/gpc.js`), which
+    /// cannot read the terms: every document response (`main_frame`, `sub_frame`) gets
+    /// `Server-Timing: gpc;desc=1` or `gpc;desc=0` appended, under the same top-domain
+    /// conditions as [`Terms::gpc_rules`], so a frame's value is its top-level site's, as the
+    /// GPC specification says. Appended after the server's own entries: the script reads the
+    /// last `gpc` entry, so a server cannot put words in the extension's mouth. Always two
+    /// rules or one: the default's value everywhere but the excepted sites, the other value on
+    /// those ([`GPC_MARK_ON_RULE_ID`] for 1, [`GPC_MARK_OFF_RULE_ID`] for 0).
+    pub fn gpc_mark_rules(&self) -> Vec<DnrRule> {
+        let sites = self.gpc_exception_sites();
+        let mark = |gpc: bool, top_domains, excluded_top_domains| DnrRule {
+            id: if gpc { GPC_MARK_ON_RULE_ID } else { GPC_MARK_OFF_RULE_ID },
+            priority: GPC_PRIORITY,
+            action: DnrAction {
+                kind: "modifyHeaders",
+                request_headers: Vec::new(),
+                response_headers: vec![HeaderInfo {
+                    header: "Server-Timing",
+                    operation: "append",
+                    value: if gpc { "gpc;desc=1" } else { "gpc;desc=0" },
+                }],
+            },
+            condition: DnrCondition {
+                resource_types: DOCUMENT_TYPES.to_vec(),
+                top_domains,
+                excluded_top_domains,
+                ..DnrCondition::default()
+            },
+        };
+        let default = self.signals.gpc;
+        if sites.is_empty() {
+            return vec![mark(default, None, None)];
+        }
+        vec![mark(default, None, Some(sites.clone())), mark(!default, Some(sites), None)]
     }
 
     /// Every `chrome.contentSettings` rule the terms need at `now`:
@@ -212,6 +295,37 @@ mod tests {
                 "action": {"type": "modifyHeaders", "requestHeaders": [{"header": "Sec-GPC", "operation": "set", "value": "1"}]},
                 "condition": {"resourceTypes": RESOURCE_TYPES, "excludedTopDomains": ["bank.example"]}
             }])
+        );
+        // Byte for byte, as before block rules shared these types.
+        let expected = r#"[{"id":1,"priority":40000,"action":{"type":"modifyHeaders","requestHeaders":[{"header":"Sec-GPC","operation":"set","value":"1"}]},"condition":{"resourceTypes":TYPES,"excludedTopDomains":["bank.example"]}}]"#;
+        let types = serde_json::to_string(&RESOURCE_TYPES).expect("serialises");
+        assert_eq!(serde_json::to_string(&rules).expect("serialises"), expected.replace("TYPES", &types));
+    }
+
+    #[test]
+    fn gpc_marks_follow_the_header() {
+        let marks = |t: &Terms| serde_json::to_value(t.gpc_mark_rules()).expect("serialises");
+        let rule = |id: u32, value: &str, cond: serde_json::Value| {
+            let mut condition = json!({"resourceTypes": ["main_frame", "sub_frame"]});
+            condition.as_object_mut().expect("an object").extend(cond.as_object().expect("an object").clone());
+            json!({"id": id, "priority": 40000, "condition": condition, "action": {"type": "modifyHeaders",
+                "responseHeaders": [{"header": "Server-Timing", "operation": "append", "value": value}]}})
+        };
+        assert_eq!(marks(&with_gpc(true, &[])), json!([rule(2, "gpc;desc=1", json!({}))]));
+        assert_eq!(marks(&with_gpc(false, &[])), json!([rule(3, "gpc;desc=0", json!({}))]));
+        assert_eq!(
+            marks(&with_gpc(true, &[("bank.example", false), ("news.example", true)])),
+            json!([
+                rule(2, "gpc;desc=1", json!({"excludedTopDomains": ["bank.example"]})),
+                rule(3, "gpc;desc=0", json!({"topDomains": ["bank.example"]})),
+            ])
+        );
+        assert_eq!(
+            marks(&with_gpc(false, &[("news.example", true)])),
+            json!([
+                rule(3, "gpc;desc=0", json!({"excludedTopDomains": ["news.example"]})),
+                rule(2, "gpc;desc=1", json!({"topDomains": ["news.example"]})),
+            ])
         );
     }
 

@@ -20,7 +20,8 @@
 //!
 //! Time is passed in (`now`, milliseconds since the Unix epoch); nothing here reads a clock.
 //! What applies on one site at one moment is [`Terms::for_site`] ([`Effective`]); what the
-//! browser must be told is in [`enforce`]; the IEEE 7012 proffer is in [`proffer`].
+//! browser must be told is in [`enforce`] and, for blocking by tracker category, [`blocking`];
+//! the IEEE 7012 proffer is in [`proffer`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,7 +59,9 @@ macro_rules! keyed {
     };
 }
 
+pub mod blocking;
 pub mod capability;
+mod convert;
 pub mod enforce;
 mod format;
 pub mod preset;
@@ -67,6 +70,7 @@ pub mod purpose;
 mod resolve;
 mod sites;
 
+pub use blocking::{BlockingPlan, CutCategory, DynamicRules, SkippedFilter, BLOCKING_RULE_IDS};
 pub use capability::{Capability, Setting, TrackerCategory};
 pub use enforce::{ContentSettingRule, DnrRule};
 pub use format::FORMAT_VERSION;
@@ -74,7 +78,7 @@ pub use preset::Preset;
 pub use proffer::{Agreement, AgreementLevel};
 pub use purpose::{CmpCategory, Purpose};
 pub use resolve::Effective;
-pub use sites::site_key;
+pub use sites::{site_key, site_of};
 
 /// The person's terms. Read and written as versioned JSON ([`Terms::from_json`],
 /// [`Terms::to_json`]); the default is the protective first-install terms ([`Preset`]).

@@ -15,6 +15,17 @@ pub fn site_key(host: &str) -> Option<String> {
     check(&key).ok().map(|()| key)
 }
 
+/// The site of what a person typed: a host (`www.Maps.example`) or a URL
+/// (`https://user@www.maps.example:8080/path`) gives `maps.example`; `None` when it names none.
+pub fn site_of(input: &str) -> Option<String> {
+    let input = input.trim();
+    let rest = input.split_once("://").map_or(input, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = host.split_once(':').map_or(host, |(host, _)| host);
+    site_key(host)
+}
+
 /// Whether `name` is a site as the terms name them; `Err` says what was expected instead.
 pub(crate) fn check(name: &str) -> Result<(), String> {
     const EXPECTED: &str = "a site: a registrable domain such as example.com";
@@ -110,6 +121,11 @@ mod tests {
     #[test]
     fn a_host_gives_its_site() {
         assert_eq!(site_key("www.Maps.example.").as_deref(), Some("maps.example"));
+        assert_eq!(site_of(" https://user@www.Maps.example:8080/path?q#h ").as_deref(), Some("maps.example"));
+        assert_eq!(site_of("news.bbc.co.uk").as_deref(), Some("bbc.co.uk"));
+        assert_eq!(site_of("co.uk"), None);
+        assert_eq!(site_of("not a site"), None);
+        assert_eq!(site_of(""), None);
         assert_eq!(site_key("news.bbc.co.uk").as_deref(), Some("bbc.co.uk"));
         assert_eq!(site_key("127.0.0.1").as_deref(), Some("127.0.0.1"));
         assert_eq!(site_key("co.uk"), None);
