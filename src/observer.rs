@@ -102,6 +102,25 @@ impl Observer {
         events
     }
 
+    /// A request the browser blocked (`net::ERR_BLOCKED_BY_CLIENT`): its `Blocked` event, once
+    /// its `Request` event has been made (after the visit it revealed, as for any request).
+    pub fn blocked(&mut self, d: &Details, at: u64) -> Vec<Event> {
+        let Some((page, nav)) = self.attribution.attribute(d) else { return Vec::new() };
+        let c = self.engine.classify_full(&d.url, &page.url, ResourceType::parse_lenient(&d.kind));
+        let mut events = nav.map(|nav| self.visit(nav, at)).unwrap_or_default();
+        let Some(domain) = c.domain else { return events };
+        events.push(Event::Blocked {
+            seq: self.next(),
+            at,
+            site: page.site,
+            visit: page.visit,
+            domain,
+            organization: c.organization,
+            category: c.category,
+        });
+        events
+    }
+
     /// The tab was closed.
     pub fn tab_closed(&mut self, tab: i64, at: u64) -> Vec<Event> {
         let left = self.attribution.tab_closed(tab);

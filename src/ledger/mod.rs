@@ -60,6 +60,18 @@ pub enum Event {
         organization: Option<String>,
         category: Option<String>,
     },
+    /// A request the browser blocked by the person's terms (declarativeNetRequest), after its
+    /// `Request` event was counted: the site asked for it, and it never left the device.
+    Blocked {
+        seq: u64,
+        at: u64,
+        site: String,
+        #[serde(default)]
+        visit: Option<String>,
+        domain: String,
+        organization: Option<String>,
+        category: Option<String>,
+    },
     /// A visit ended: its tab went to another page or was closed, or the browser restarted.
     Leave { seq: u64, at: u64, site: String, visit: String },
 }
@@ -67,7 +79,11 @@ pub enum Event {
 impl Event {
     pub fn seq(&self) -> u64 {
         match self {
-            Event::Visit { seq, .. } | Event::Request { seq, .. } | Event::Cookie { seq, .. } | Event::Leave { seq, .. } => *seq,
+            Event::Visit { seq, .. }
+            | Event::Request { seq, .. }
+            | Event::Cookie { seq, .. }
+            | Event::Blocked { seq, .. }
+            | Event::Leave { seq, .. } => *seq,
         }
     }
 }
@@ -80,6 +96,9 @@ pub struct Tally {
     /// Visits it was seen on.
     pub visits: u64,
     pub cookies: u64,
+    /// Requests the browser blocked by the person's terms (counted in `requests` too).
+    #[serde(default)]
+    pub blocked: u64,
     pub first_seen: u64,
     pub last_seen: u64,
 }
@@ -94,6 +113,7 @@ impl Tally {
         self.requests += other.requests;
         self.visits += other.visits;
         self.cookies += other.cookies;
+        self.blocked += other.blocked;
         self.first_seen = self.first_seen.min(other.first_seen);
         self.last_seen = self.last_seen.max(other.last_seen);
     }
@@ -132,6 +152,9 @@ pub struct Visit {
     pub third_parties: BTreeMap<String, u64>,
     /// Third-party cookies set, by domain.
     pub cookies: BTreeMap<String, u64>,
+    /// Requests blocked by the person's terms, by company (or domain when nobody is named).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub blocked: BTreeMap<String, u64>,
     /// What tracking cost this visit so far (capped at `score::VISIT_CAP`).
     pub cost: i32,
     /// What each company was charged on this visit: a company is charged once per visit, at the
@@ -154,6 +177,9 @@ pub struct Site {
     pub third_party_requests: u64,
     pub tracker_requests: u64,
     pub cookies: u64,
+    /// Requests the browser blocked by the person's terms (counted in `requests` too).
+    #[serde(default)]
+    pub blocked_requests: u64,
     pub companies: BTreeMap<String, Company>,
     pub third_parties: BTreeMap<String, ThirdParty>,
     pub score: i32,
@@ -193,6 +219,7 @@ impl Site {
             third_party_requests: 0,
             tracker_requests: 0,
             cookies: 0,
+            blocked_requests: 0,
             companies: BTreeMap::new(),
             third_parties: BTreeMap::new(),
             score: score::START,
@@ -333,6 +360,10 @@ impl Ledger {
             Event::Cookie { at, site, visit, domain, organization, category, .. } => {
                 let seen = record::Seen { at: *at, domain, organization: organization.as_deref(), category: category.as_deref() };
                 self.site_mut(site, *at).cookie(visit.as_deref(), &seen);
+            }
+            Event::Blocked { at, site, visit, domain, organization, category, .. } => {
+                let seen = record::Seen { at: *at, domain, organization: organization.as_deref(), category: category.as_deref() };
+                self.site_mut(site, *at).blocked(visit.as_deref(), &seen);
             }
             Event::Leave { at, site, visit, .. } => {
                 if let Some(s) = self.sites.get_mut(site) {

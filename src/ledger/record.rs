@@ -137,4 +137,22 @@ impl Site {
             _ => {}
         }
     }
+
+    /// A request the browser blocked: counted as blocked for its visit, company and third
+    /// party. The request itself was counted (and charged) by its `Request` event: the site
+    /// asked for it all the same.
+    pub(super) fn blocked(&mut self, visit: Option<&str>, seen: &Seen) {
+        let at = seen.at;
+        self.blocked_requests += 1;
+        let company = seen.company().to_owned();
+        if let Some(i) = visit.map(|id| self.visit_mut(id, at, "")) {
+            *self.recent[i].blocked.entry(company.clone()).or_default() += 1;
+        }
+        if let Some(c) = self.companies.get_mut(&company) {
+            c.seen.blocked += 1;
+        }
+        if let Some(t) = self.third_parties.get_mut(seen.domain) {
+            t.seen.blocked += 1;
+        }
+    }
 }

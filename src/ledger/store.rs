@@ -184,6 +184,7 @@ fn combine(ours: &mut Site, theirs: Site) {
     ours.third_party_requests += theirs.third_party_requests;
     ours.tracker_requests += theirs.tracker_requests;
     ours.cookies += theirs.cookies;
+    ours.blocked_requests += theirs.blocked_requests;
     for (name, c) in theirs.companies {
         let o = ours
             .companies

@@ -373,3 +373,37 @@ fn summaries_list_every_site_most_recent_first() {
     assert_eq!((all[0].visits, all[0].tracker_requests, all[0].companies, all[0].third_parties), (1, 1, 1, 1));
     assert_eq!(all[0].score, f.site("new.example").score);
 }
+
+#[test]
+fn blocked_requests_are_counted_where_they_were_asked_for_and_cost_what_asking_cost() {
+    let mut f = Feed::new();
+    f.visit("news.example", "v1", T0);
+    f.request("news.example", "v1", "criteo.com", Some(("Criteo", "advertising")), true);
+    let score = f.ledger.sites["news.example"].score;
+    let seq = f.next();
+    assert!(f.ledger.apply(&Event::Blocked {
+        seq,
+        at: T0 + seq,
+        site: "news.example".into(),
+        visit: Some("v1".into()),
+        domain: "criteo.com".into(),
+        organization: Some("Criteo".into()),
+        category: Some("advertising".into()),
+    }));
+    let s = &f.ledger.sites["news.example"];
+    assert_eq!((s.requests, s.tracker_requests, s.blocked_requests), (1, 1, 1));
+    assert_eq!(s.companies["Criteo"].seen.blocked, 1);
+    assert_eq!(s.third_parties["criteo.com"].seen.blocked, 1);
+    assert_eq!(s.recent[0].blocked, BTreeMap::from([("Criteo".to_owned(), 1)]));
+    assert_eq!(s.score, score, "blocking is the person's doing: the site asked all the same");
+    // Stored and read back; a ledger written before blocking existed reads with none.
+    let back = Ledger::from_json(&f.ledger.to_json().expect("serialises")).expect("reads");
+    assert_eq!(back, f.ledger);
+    let mut old: serde_json::Value = serde_json::from_str(&f.ledger.to_json().expect("serialises")).expect("json");
+    let site = &mut old["sites"]["news.example"];
+    site.as_object_mut().expect("a site").remove("blockedRequests");
+    site["companies"]["Criteo"]["seen"].as_object_mut().expect("a tally").remove("blocked");
+    site["recent"][0].as_object_mut().expect("a visit").remove("blocked");
+    let old = Ledger::from_json(&old.to_string()).expect("an older ledger reads");
+    assert_eq!((old.sites["news.example"].blocked_requests, old.sites["news.example"].companies["Criteo"].seen.blocked), (0, 0));
+}

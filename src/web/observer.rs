@@ -10,7 +10,7 @@ use crate::observer::Observer;
 
 /// The engine with the attribution state.
 #[wasm_bindgen]
-pub struct WasmObserver(Observer);
+pub struct WasmObserver(pub(crate) Observer);
 
 fn details(value: JsValue) -> Result<Details, JsError> {
     serde_wasm_bindgen::from_value(value).map_err(js_error)
@@ -55,6 +55,12 @@ impl WasmObserver {
     pub fn cookie(&mut self, d: JsValue, at: f64) -> Result<JsValue, JsError> {
         let d = details(d)?;
         to_js(&self.0.cookie(&d, at as u64))
+    }
+
+    /// A request the browser blocked (`webRequest.onErrorOccurred` with
+    /// `net::ERR_BLOCKED_BY_CLIENT`): its events.
+    pub fn blocked(&mut self, d: JsValue, at: f64) -> Result<JsValue, JsError> {
+        to_js(&self.0.blocked(&details(d)?, at as u64))
     }
 
     /// A tab was closed: events to record.
