@@ -5,12 +5,15 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use super::observer::WasmObserver;
 use super::{js_error, to_js};
-use crate::policy::{Capability, Preset, Terms};
+use crate::policy::enforce::CONTENT_SETTING_TYPES;
+use crate::policy::purpose::PURPOSES;
+use crate::policy::{site_of, Capability, Preset, Terms, TrackerCategory};
 
 /// The person's terms.
 #[wasm_bindgen]
-pub struct WasmTerms(Terms);
+pub struct WasmTerms(pub(crate) Terms);
 
 /// A preset, for the options and first-run pages.
 #[derive(Serialize)]
@@ -18,6 +21,37 @@ struct PresetInfo {
     key: &'static str,
     name: &'static str,
     description: &'static str,
+}
+
+/// One entry of a vocabulary, for the options page.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Entry {
+    key: &'static str,
+    name: &'static str,
+    /// Purposes: whether a person may refuse it. Capabilities: whether the browser enforces it
+    /// through chrome.contentSettings (else the page-level handling does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    optional: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enforced_by_browser: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tcf_purpose: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    special_feature: Option<u8>,
+}
+
+/// Every vocabulary of the terms, in the order the options page shows them.
+#[derive(Serialize)]
+struct Catalogue {
+    purposes: Vec<Entry>,
+    capabilities: Vec<Entry>,
+    categories: Vec<Entry>,
+    presets: Vec<PresetInfo>,
+}
+
+fn entry(key: &'static str, name: &'static str) -> Entry {
+    Entry { key, name, optional: None, enforced_by_browser: None, tcf_purpose: None, special_feature: None }
 }
 
 #[wasm_bindgen]
@@ -51,6 +85,34 @@ impl WasmTerms {
         to_js(&Preset::ALL.iter().map(|p| PresetInfo { key: p.key(), name: p.name(), description: p.description() }).collect::<Vec<_>>())
     }
 
+    /// The names of everything the terms speak of: `{ purposes, capabilities, categories,
+    /// presets }`, each `[{ key, name, … }]`.
+    pub fn catalogue() -> Result<JsValue, JsError> {
+        let purposes = PURPOSES
+            .iter()
+            .map(|p| Entry {
+                optional: Some(p.purpose.is_optional()),
+                tcf_purpose: p.tcf_purpose,
+                special_feature: p.special_feature,
+                ..entry(p.purpose.key(), p.name)
+            })
+            .collect();
+        let capabilities = Capability::ALL
+            .iter()
+            .map(|&c| Entry { enforced_by_browser: Some(c.content_setting().is_some()), ..entry(c.key(), c.name()) })
+            .collect();
+        let categories = TrackerCategory::ALL.iter().map(|&c| entry(c.key(), c.name())).collect();
+        let presets = Preset::ALL.iter().map(|p| PresetInfo { key: p.key(), name: p.name(), description: p.description() }).collect();
+        to_js(&Catalogue { purposes, capabilities, categories, presets })
+    }
+
+    /// The site, as the terms name sites, of what a person typed: a host (`www.Maps.example`) or a
+    /// URL (`https://www.maps.example/path`) gives `maps.example`; undefined when it names none.
+    #[wasm_bindgen(js_name = siteOf)]
+    pub fn site_of(input: &str) -> Option<String> {
+        site_of(input)
+    }
+
     /// What applies on `site` (a host or registrable domain) at `now` (ms since the Unix epoch).
     #[wasm_bindgen(js_name = forSite)]
     pub fn for_site(&self, site: &str, now: f64) -> Result<JsValue, JsError> {
@@ -74,10 +136,20 @@ impl WasmTerms {
         to_js(&self.0.expire(now as u64))
     }
 
-    /// The declarativeNetRequest rules that send `Sec-GPC: 1`, as Chrome takes them.
-    #[wasm_bindgen(js_name = gpcRules)]
-    pub fn gpc_rules(&self) -> Result<JsValue, JsError> {
-        to_js(&self.0.gpc_rules())
+    /// Every declarativeNetRequest dynamic rule the terms need, as Chrome takes them (Sec-GPC,
+    /// the GPC marks for pages, blocking by category from the observer's engine), with what
+    /// blocking could not carry out: `{ rules, blocking: { perCategory, converted, skipped, cut } }`.
+    /// Replace all the extension's dynamic rules with `rules`.
+    #[wasm_bindgen(js_name = dynamicRules)]
+    pub fn dynamic_rules(&self, observer: &WasmObserver) -> Result<JsValue, JsError> {
+        to_js(&self.0.dynamic_rules(&observer.0.engine.tracker_filters_by_category()))
+    }
+
+    /// The chrome.contentSettings types the terms manage: clear these before applying
+    /// `contentSettings`.
+    #[wasm_bindgen(js_name = contentSettingTypes)]
+    pub fn content_setting_types() -> Vec<String> {
+        CONTENT_SETTING_TYPES.iter().map(|&t| t.to_owned()).collect()
     }
 
     /// The chrome.contentSettings rules in force at `now`, complete (clear, then set them all).
