@@ -5,6 +5,10 @@ use super::{score, Company, Site, Tally, ThirdParty};
 
 const DAY_MS: u64 = 86_400_000;
 
+/// How a visit's charge for a company ends: its tracking got through, or all of it was blocked.
+const TRACKED: &str = " tracked this visit";
+const TRIED: &str = " tried to track this visit; blocked";
+
 /// What a request or cookie event says about the party on the other end.
 pub(super) struct Seen<'a> {
     pub at: u64,
@@ -93,10 +97,11 @@ impl Site {
                 let already = self.recent[i].charged.get(&company).copied().unwrap_or(0);
                 if cost > already {
                     self.recent[i].charged.insert(company.clone(), cost);
-                    let reason = format!("{company} ({}{party}) tracked this visit", seen.what());
+                    let reason = format!("{company} ({}{party}){TRACKED}", seen.what());
                     let amends = (already > 0).then(|| format!("{company} ("));
                     self.charge(i, at, cost - already, reason, amends.as_deref());
                 }
+                self.retell(i, &company);
             }
             // Once a day, with no visit to cap it.
             None => {
@@ -147,12 +152,28 @@ impl Site {
         let company = seen.company().to_owned();
         if let Some(i) = visit.map(|id| self.visit_mut(id, at, "")) {
             *self.recent[i].blocked.entry(company.clone()).or_default() += 1;
+            self.retell(i, &company);
         }
         if let Some(c) = self.companies.get_mut(&company) {
             c.seen.blocked += 1;
         }
         if let Some(t) = self.third_parties.get_mut(seen.domain) {
             t.seen.blocked += 1;
+        }
+    }
+
+    /// Says of a visit's charge for `company` whether its tracking got through: "tracked this
+    /// visit" while any of its tracker requests on the visit went out, "tried to track this
+    /// visit; blocked" while all were blocked. Each request's `Blocked` event follows its
+    /// `Request`, so the reason is right after every event.
+    fn retell(&mut self, i: usize, company: &str) {
+        let v = &self.recent[i];
+        let all_blocked = v.blocked.get(company).copied().unwrap_or(0) >= v.trackers.get(company).copied().unwrap_or(0);
+        let (from, to) = if all_blocked { (TRACKED, TRIED) } else { (TRIED, TRACKED) };
+        let (number, prefix) = (v.number, format!("{company} ("));
+        let Some(c) = self.changes.iter_mut().rev().find(|c| c.visit == number && c.reason.starts_with(&prefix)) else { return };
+        if let Some(stem) = c.reason.strip_suffix(from) {
+            c.reason = format!("{stem}{to}");
         }
     }
 }

@@ -396,6 +396,7 @@ fn blocked_requests_are_counted_where_they_were_asked_for_and_cost_what_asking_c
     assert_eq!(s.third_parties["criteo.com"].seen.blocked, 1);
     assert_eq!(s.recent[0].blocked, BTreeMap::from([("Criteo".to_owned(), 1)]));
     assert_eq!(s.score, score, "blocking is the person's doing: the site asked all the same");
+    assert_eq!(s.changes.last().map(|c| c.reason.as_str()), Some("Criteo (advertising) tried to track this visit; blocked"));
     // Stored and read back; a ledger written before blocking existed reads with none.
     let back = Ledger::from_json(&f.ledger.to_json().expect("serialises")).expect("reads");
     assert_eq!(back, f.ledger);
@@ -406,4 +407,32 @@ fn blocked_requests_are_counted_where_they_were_asked_for_and_cost_what_asking_c
     site["recent"][0].as_object_mut().expect("a visit").remove("blocked");
     let old = Ledger::from_json(&old.to_string()).expect("an older ledger reads");
     assert_eq!((old.sites["news.example"].blocked_requests, old.sites["news.example"].companies["Criteo"].seen.blocked), (0, 0));
+}
+
+#[test]
+fn a_company_tracked_the_visit_once_any_of_its_requests_got_through() {
+    let mut f = Feed::new();
+    f.visit("news.example", "v1", T0);
+    let blocked = |f: &mut Feed| {
+        let seq = f.next();
+        f.ledger.apply(&Event::Blocked {
+            seq,
+            at: T0 + seq,
+            site: "news.example".into(),
+            visit: Some("v1".into()),
+            domain: "criteo.com".into(),
+            organization: Some("Criteo".into()),
+            category: Some("advertising".into()),
+        });
+    };
+    let reason = |f: &Feed| f.ledger.sites["news.example"].changes.last().map(|c| c.reason.clone()).unwrap_or_default();
+    f.request("news.example", "v1", "criteo.com", Some(("Criteo", "advertising")), true);
+    blocked(&mut f);
+    assert_eq!(reason(&f), "Criteo (advertising) tried to track this visit; blocked");
+    f.request("news.example", "v1", "criteo.com", Some(("Criteo", "advertising")), true);
+    assert_eq!(reason(&f), "Criteo (advertising) tracked this visit", "the second request got through");
+    f.request("news.example", "v1", "criteo.com", Some(("Criteo", "advertising")), true);
+    blocked(&mut f);
+    assert_eq!(reason(&f), "Criteo (advertising) tracked this visit", "one of three got through");
+    assert_eq!(f.ledger.sites["news.example"].changes.len(), 1, "one charge, retold");
 }
