@@ -213,6 +213,13 @@ function onHeaders(d) {
   ready().then((s) => record(s, s.observer.cookie(d, at(d))));
 }
 
+// A request the browser refused to make: blocked by the person's terms (our declarativeNetRequest
+// rules) or by another blocker the person runs; either way it never left the device.
+function onError(d) {
+  if (d.error !== 'net::ERR_BLOCKED_BY_CLIENT' || isNavigation(d)) return;
+  ready().then((s) => record(s, s.observer.blocked(d, at(d))));
+}
+
 // The toolbar badge: a tab's latest count, shown at most every BADGE_EVERY_MS (a page's burst
 // of tracker requests is one update, not one per request).
 const badges = new Map();
@@ -232,6 +239,7 @@ function showBadges() {
 // Listeners are registered synchronously, so that an event wakes a stopped worker.
 chrome.webRequest.onBeforeRequest.addListener(onRequest, { urls: ['<all_urls>'] });
 chrome.webRequest.onHeadersReceived.addListener(onHeaders, { urls: ['<all_urls>'] }, ['responseHeaders', 'extraHeaders']);
+chrome.webRequest.onErrorOccurred.addListener(onError, { urls: ['<all_urls>'] });
 chrome.tabs.onRemoved.addListener((tabId) => ready().then((s) => record(s, s.observer.tabClosed(tabId, Date.now()))));
 chrome.tabs.onUpdated.addListener((tabId, change) => {
   if (change.url) ready().then((s) => record(s, s.observer.shown(tabId, change.url, Date.now())));
@@ -244,8 +252,19 @@ chrome.action.setBadgeBackgroundColor({ color: BADGE_COLOR }).catch(() => {});
 // -- The person's terms ---------------------------------------------------------------------------
 //
 // Stored as their JSON under `terms` in storage.local (docs/terms.md); without any, the default,
-// which protects. They are applied to the browser when they change (and at install): the Sec-GPC
-// header is a declarativeNetRequest dynamic rule, which the browser keeps across restarts.
+// which protects. The engine turns them into browser settings (src/policy/enforce.rs), applied
+// here as they are: the extension's declarativeNetRequest dynamic rules (Sec-GPC, the GPC mark on
+// documents for content/gpc.js, blocking by tracker category), and its chrome.contentSettings
+// (permission defaults, per-site exceptions, time-limited grants). Both are applied at install,
+// at browser start, when the terms change and when a grant ends (an alarm at its end). The
+// browser keeps both across restarts; the extension owns every dynamic rule and every content
+// setting it sets, so applying replaces all of them.
+
+const GRANTS_ALARM = 'grants';
+// The clock grants are measured by: the system's, which a test may move forward
+// (`advanceClock`) to see a grant end without waiting for it.
+let clockOffset = 0;
+const now = () => Date.now() + clockOffset;
 
 async function readTerms() {
   const { terms } = await chrome.storage.local.get('terms');
@@ -259,14 +278,31 @@ async function readTerms() {
   }
 }
 
-const isGpcRule = (rule) => rule.action.requestHeaders?.some((h) => h.header.toLowerCase() === 'sec-gpc');
+// Applications run one after another: clearing and setting content settings must not interleave.
+let applying = Promise.resolve();
 
-async function applyTerms(terms) {
+/** Applies `terms` to the browser, after removing (and storing without) the grants that ended. */
+function applyTerms(terms) {
+  const run = applying.then(() => applyNow(terms));
+  applying = run.catch(() => {});
+  return run;
+}
+
+async function applyNow(terms) {
+  const { observer } = await ready();
+  const at = now();
+  if (terms.expire(at).length) await chrome.storage.local.set({ terms: terms.toJson() });
+  const { rules, blocking } = terms.dynamicRules(observer);
+  if (blocking.cut.length) console.warn('Trust Ledger: over the browser\'s rule limit, these categories are not blocked', blocking.cut);
   const current = await chrome.declarativeNetRequest.getDynamicRules();
-  await chrome.declarativeNetRequest.updateDynamicRules({
-    removeRuleIds: current.filter(isGpcRule).map((r) => r.id),
-    addRules: terms.gpcRules(),
-  });
+  await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: current.map((r) => r.id), addRules: rules });
+  for (const type of WasmTerms.contentSettingTypes()) await chrome.contentSettings[type].clear({});
+  for (const { contentType, primaryPattern, setting } of terms.contentSettings(at)) {
+    await chrome.contentSettings[contentType].set({ primaryPattern, setting });
+  }
+  const next = terms.nextExpiry(at);
+  if (next === undefined) await chrome.alarms.clear(GRANTS_ALARM);
+  else await chrome.alarms.create(GRANTS_ALARM, { when: next - clockOffset });
 }
 
 /** Replaces the terms with `json` if it is valid (else throws, changing nothing) and applies them. */
@@ -275,11 +311,29 @@ async function setTerms(json) {
   const stored = terms.toJson();
   await chrome.storage.local.set({ terms: stored });
   await applyTerms(terms);
-  return stored;
+  return terms.toJson();
 }
 
-chrome.runtime.onInstalled.addListener(() => {
-  ready().then(readTerms).then(applyTerms).catch((e) => console.error('Trust Ledger: applying the terms failed', e));
+/** Allows `capability` on `site` for `minutes`; answers the terms with the grant. */
+async function grant(site, capability, minutes) {
+  const terms = await readTerms();
+  terms.grant(site, capability, now() + minutes * 60_000);
+  await chrome.storage.local.set({ terms: terms.toJson() });
+  await applyTerms(terms);
+  return terms.toJson();
+}
+
+const reapplyTerms = () => readTerms().then(applyTerms);
+const reportFailure = (e) => console.error('Trust Ledger: applying the terms failed', e);
+
+chrome.runtime.onInstalled.addListener(({ reason }) => {
+  ready().then(reapplyTerms).catch(reportFailure);
+  // The first-run page says what the default terms do and offers the presets.
+  if (reason === chrome.runtime.OnInstalledReason.INSTALL) chrome.tabs.create({ url: chrome.runtime.getURL('welcome/welcome.html') });
+});
+chrome.runtime.onStartup.addListener(() => ready().then(reapplyTerms).catch(reportFailure));
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === GRANTS_ALARM) ready().then(reapplyTerms).catch(reportFailure);
 });
 
 // -- Extension pages ------------------------------------------------------------------------------
@@ -308,11 +362,30 @@ async function answer(s, message) {
       return { added, combined };
     }
     case PageRequest.TERMS:
-      return { json: (await readTerms()).toJson() };
+      return { json: (await readTerms()).toJson(), catalogue: WasmTerms.catalogue() };
+    case PageRequest.PRESET:
+      return { json: WasmTerms.preset(String(message.preset)).toJson() };
+    case PageRequest.SITE_OF: {
+      const site = typeof message.input === 'string' ? WasmTerms.siteOf(message.input) : undefined;
+      return site ? { site } : { error: `“${message.input}” names no site: type a site such as example.com` };
+    }
+    case PageRequest.PROFFER:
+      return { json: (await readTerms()).proffer(Date.now()) };
     case PageRequest.SET_TERMS: {
       if (typeof message.json !== 'string') return { error: 'no terms given' };
       try {
         return { json: await setTerms(message.json) };
+      } catch (e) {
+        return { error: e.message };
+      }
+    }
+    case PageRequest.GRANT: {
+      const { site, capability, minutes } = message;
+      if (typeof site !== 'string' || typeof capability !== 'string' || !(minutes > 0)) {
+        return { error: 'a grant needs a site, a capability and a number of minutes' };
+      }
+      try {
+        return { json: await grant(site, capability, minutes) };
       } catch (e) {
         return { error: e.message };
       }
@@ -335,3 +408,10 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
 globalThis.ledgerJson = async () => (await withLedger()).ledger.toJson();
 globalThis.flushLedger = async () => { await withLedger(); await save(); };
 globalThis.startupTimings = () => ({ ...timings });
+// Moves the grants' clock forward by `ms` and re-applies the terms, as the alarm at a grant's
+// end would: a test sees a one-hour grant end without waiting an hour.
+globalThis.advanceClock = async (ms) => {
+  clockOffset += ms;
+  await reapplyTerms();
+};
+globalThis.grantsAlarm = () => chrome.alarms.get(GRANTS_ALARM);

@@ -14,8 +14,17 @@ export const PageRequest = Object.freeze({
   EXPORT: 'export',
   /** Merges an exported ledger: { type, json } → { added, combined } | { error } */
   IMPORT: 'import',
-  /** The person's terms, as their JSON (docs/terms.md): { type } → { json } */
+  /** The person's terms, as their JSON (docs/terms.md), with the names of what they speak of:
+   *  { type } → { json, catalogue: { purposes, capabilities, categories, presets } } */
   TERMS: 'terms',
   /** Replaces the terms if the JSON is valid, and applies them: { type, json } → { json } | { error } */
   SET_TERMS: 'setTerms',
+  /** Allows a capability on a site for a while: { type, site, capability, minutes } → { json } | { error } */
+  GRANT: 'grant',
+  /** The terms as an IEEE 7012 proffer (JSON-LD, docs/terms.md): { type } → { json } */
+  PROFFER: 'proffer',
+  /** A preset's terms, by key (from the catalogue): { type, preset } → { json } */
+  PRESET: 'preset',
+  /** The site (registrable domain) of what a person typed, a host or a URL: { type, input } → { site } | { error } */
+  SITE_OF: 'siteOf',
 });

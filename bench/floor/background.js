@@ -15,6 +15,7 @@ chrome.webRequest.onBeforeRequest.addListener((d) => {
   if (d.url.startsWith('https://warmup.example/')) warmedUp = true;
 }, { urls: ['<all_urls>'] });
 chrome.webRequest.onHeadersReceived.addListener(() => {}, { urls: ['<all_urls>'] }, ['responseHeaders', 'extraHeaders']);
+chrome.webRequest.onErrorOccurred.addListener(() => {}, { urls: ['<all_urls>'] });
 chrome.tabs.onRemoved.addListener(() => {});
 chrome.tabs.onUpdated.addListener(() => {});
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './harness.mjs';
-import { ledger, untilObserving } from './trustledger.mjs';
+import { changeTerms, ledger, untilObserving } from './trustledger.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { INVENTORY } from './sites/inventory.mjs';
 
@@ -28,11 +28,13 @@ async function poll(done, what, ms = 10_000) {
   }
 }
 
-// Launches the browser with the extension and waits until it observes pages.
+// Launches the browser with the extension and waits until it observes pages. These tests are about
+// what pages do, so nothing is blocked (terms.test.mjs tests blocking, which the default terms do).
 async function ready(t) {
   const h = await launch({ extensionDir });
   t.after(() => h.close());
   const page = await h.context.newPage();
+  await changeTerms(h, (terms) => { terms.blocking = []; });
   await untilObserving(h, page);
   h.server.reset();
   return { h, page };

@@ -24,3 +24,22 @@ export async function untilObserving(h, page) {
   throw new Error(`the extension recorded nothing after ${WARMUP_TRIES} visits to ${WARMUP_URL}: ` +
     'is its service worker listening to requests? (see its console in chrome://extensions)');
 }
+
+/**
+ * Changes the person's terms as the options page does: `change(terms)` edits their JSON document
+ * (docs/terms.md) in place. Resolves to the terms in force after; throws with the engine's error
+ * if it refused them.
+ */
+export async function changeTerms(h, change) {
+  const page = await h.context.newPage();
+  try {
+    await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+    const terms = JSON.parse((await page.evaluate(() => chrome.runtime.sendMessage({ type: 'terms' }))).json);
+    change(terms);
+    const reply = await page.evaluate((json) => chrome.runtime.sendMessage({ type: 'setTerms', json }), JSON.stringify(terms));
+    if (reply.error) throw new Error(reply.error);
+    return JSON.parse(reply.json);
+  } finally {
+    await page.close();
+  }
+}
