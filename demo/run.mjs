@@ -9,8 +9,9 @@
 // With a display ($DISPLAY or $WAYLAND_DISPLAY) and no --headless, it opens a window on the
 // first demo site and waits until the window is closed or Ctrl-C. Headless, it visits every demo
 // page, prints each site's ledger summary, and saves the popup of each site, light and dark, as
-// popup-<site>-light.png and popup-<site>-dark.png, and the options page as options-light.png
-// and options-dark.png, in DIR (default docs/screenshots/).
+// popup-<site>-light.png and popup-<site>-dark.png, the options page's terms editor and site
+// list (options-terms-*.png, options-sites-*.png, options-exception-light.png) and the first-run
+// page (welcome-light.png), in DIR (default docs/screenshots/).
 // Exits non-zero with a message if anything fails; the browser is always closed.
 
 import { access, mkdir } from 'node:fs/promises';
@@ -53,7 +54,8 @@ async function main() {
   console.log(`Starting Chromium ${headless ? 'headless' : 'in a window'} with ${shown(EXTENSION_DIR)}…`);
   const h = await launch({ extensionDir: EXTENSION_DIR, headless });
   try {
-    const page = h.context.pages()[0] ?? await h.context.newPage();
+    // A tab of its own: the first-run page, which the install opened, stays as it is.
+    const page = await h.context.newPage();
     await untilObserving(h, page);
     if (headless) await tour(h, page, outDir);
     else await openWindow(h, page);
@@ -118,16 +120,38 @@ async function tour(h, page, outDir) {
       written.push(path);
     }
   }
-  // The options page, with every site.
-  await popup.setViewportSize({ width: 1100, height: 600 });
+  // The options page: the terms editor, an exception for one site, and every site.
+  const shot = async (name, target) => {
+    const path = join(outDir, name);
+    await target.screenshot({ path });
+    written.push(path);
+  };
+  await popup.setViewportSize({ width: 1100, height: 900 });
   for (const scheme of ['light', 'dark']) {
     await popup.emulateMedia({ colorScheme: scheme });
     await popup.goto(`chrome-extension://${h.extensionId}/options/options.html`);
     await popup.waitForSelector('#sites tbody tr');
-    const path = join(outDir, `options-${scheme}.png`);
-    await popup.screenshot({ path, fullPage: true });
-    written.push(path);
+    await popup.waitForSelector('#terms-editor:not([hidden])');
+    await shot(`options-terms-${scheme}.png`, popup);
+    await shot(`options-sites-${scheme}.png`, popup.locator('section[aria-labelledby=sites-title]'));
   }
+  // An exception: shop.example without Global Privacy Control, its notifications allowed.
+  await popup.emulateMedia({ colorScheme: 'light' });
+  await popup.fill('#exception-site', 'shop.example');
+  await popup.click('#add-exception button');
+  await popup.waitForSelector('#exceptions details[open]');
+  for (const [path, value] of [['signals.gpc', 'false'], ['permissions.notifications', 'allow']]) {
+    await popup.selectOption(`#exceptions select[data-path="${path}"]`, value);
+    await popup.waitForFunction((p) => document.querySelector(`#exceptions select[data-path="${p}"]`).value !== '', path);
+  }
+  await popup.waitForFunction(() => /no GPC/.test(document.querySelector('#exceptions summary').textContent));
+  await popup.evaluate(() => document.getElementById('exceptions-title').scrollIntoView());
+  await shot('options-exception-light.png', popup);
+  // The first-run page, as a new install opens it.
+  await popup.goto(`chrome-extension://${h.extensionId}/welcome/welcome.html`);
+  await popup.waitForSelector('#presets button');
+  await popup.setViewportSize({ width: 1000, height: 560 });
+  await shot('welcome-light.png', popup);
   console.log(`\nScreenshots (${written.length}):`);
   for (const path of written) console.log(`  ${shown(path)}`);
 }
