@@ -4,8 +4,17 @@
 //! numbering here is what makes replay exact.
 
 use crate::attribution::{Attribution, Details, Navigation, Page};
+use crate::engine::Classification;
 use crate::ledger::{Event, Ledger};
 use crate::{Engine, ResourceType};
+
+/// What [`Observer::attributed`] found for one report.
+struct Attributed {
+    page: Page,
+    c: Classification,
+    events: Vec<Event>,
+    revealed: bool,
+}
 
 /// The engine and the attribution state, with the event counter.
 pub struct Observer {
@@ -58,11 +67,9 @@ impl Observer {
 
     /// Any other request, classified and attributed; `None` if it belongs to no site.
     pub fn request(&mut self, d: &Details, at: u64) -> Option<Observed> {
-        let (page, nav) = self.attribution.attribute(d)?;
-        let c = self.engine.classify_full(&d.url, &page.url, ResourceType::parse_lenient(&d.kind));
+        let Attributed { page, c, mut events, revealed } = self.attributed(d, at)?;
         // A revealed visit starts the tab's badge again.
-        let reset = nav.is_some().then_some((page.tab, 0));
-        let mut events = nav.map(|nav| self.visit(nav, at)).unwrap_or_default();
+        let reset = revealed.then_some((page.tab, 0));
         let Some(domain) = c.domain else { return Some(Observed { events, badge: reset }).filter(|o| !o.events.is_empty()) };
         let tracker = is_tracker(c.matched, c.third_party, c.organization.as_deref(), c.category.as_deref());
         let badge = if tracker { self.attribution.count_tracker(&page).map(|n| (page.tab, n)) } else { reset };
@@ -86,9 +93,7 @@ impl Observer {
         if d.kind == "main_frame" {
             return Vec::new();
         }
-        let Some((page, nav)) = self.attribution.attribute(d) else { return Vec::new() };
-        let c = self.engine.classify_full(&d.url, &page.url, ResourceType::parse_lenient(&d.kind));
-        let mut events = nav.map(|nav| self.visit(nav, at)).unwrap_or_default();
+        let Some(Attributed { page, c, mut events, .. }) = self.attributed(d, at) else { return Vec::new() };
         let Some(domain) = c.domain.filter(|_| c.third_party) else { return events };
         events.push(Event::Cookie {
             seq: self.next(),
@@ -105,9 +110,7 @@ impl Observer {
     /// A request the browser blocked (`net::ERR_BLOCKED_BY_CLIENT`): its `Blocked` event, once
     /// its `Request` event has been made (after the visit it revealed, as for any request).
     pub fn blocked(&mut self, d: &Details, at: u64) -> Vec<Event> {
-        let Some((page, nav)) = self.attribution.attribute(d) else { return Vec::new() };
-        let c = self.engine.classify_full(&d.url, &page.url, ResourceType::parse_lenient(&d.kind));
-        let mut events = nav.map(|nav| self.visit(nav, at)).unwrap_or_default();
+        let Some(Attributed { page, c, mut events, .. }) = self.attributed(d, at) else { return Vec::new() };
         let Some(domain) = c.domain else { return events };
         events.push(Event::Blocked {
             seq: self.next(),
@@ -119,6 +122,16 @@ impl Observer {
             category: c.category,
         });
         events
+    }
+
+    /// A report's page and classification, with the events of the visit it revealed if that
+    /// visit's navigation was missed; `None` if it belongs to no site.
+    fn attributed(&mut self, d: &Details, at: u64) -> Option<Attributed> {
+        let (page, nav) = self.attribution.attribute(d)?;
+        let c = self.engine.classify_full(&d.url, &page.url, ResourceType::parse_lenient(&d.kind));
+        let revealed = nav.is_some();
+        let events = nav.map(|nav| self.visit(nav, at)).unwrap_or_default();
+        Some(Attributed { page, c, events, revealed })
     }
 
     /// The tab was closed.
@@ -201,8 +214,21 @@ mod tests {
             o.cookie(&details("https://cdn.tracker.example/x", "image", Some("D")), 7).as_slice(),
             [Event::Cookie { seq: 13, .. }]
         ));
-        assert_eq!(o.tab_closed(3, 8), [Event::Leave { seq: 14, at: 8, site: "news.example".into(), visit: "3:1:5".into() }]);
-        assert_eq!(o.seq(), 14);
+        assert_eq!(
+            o.blocked(&details("https://cdn.tracker.example/t.gif", "image", Some("D")), 7),
+            [Event::Blocked {
+                seq: 14,
+                at: 7,
+                site: "news.example".into(),
+                visit: Some("3:1:5".into()),
+                domain: "tracker.example".into(),
+                organization: None,
+                category: None,
+            }],
+            "the blocked request, where its request event was"
+        );
+        assert_eq!(o.tab_closed(3, 8), [Event::Leave { seq: 15, at: 8, site: "news.example".into(), visit: "3:1:5".into() }]);
+        assert_eq!(o.seq(), 15);
     }
 
     #[test]

@@ -47,6 +47,18 @@ impl Feed {
             category: Some(org.1.into()),
         });
     }
+    fn blocked(&mut self, site: &str, visit: &str, domain: &str, org: (&str, &str)) {
+        let seq = self.next();
+        assert!(self.ledger.apply(&Event::Blocked {
+            seq,
+            at: T0 + seq,
+            site: site.into(),
+            visit: Some(visit.into()),
+            domain: domain.into(),
+            organization: Some(org.0.into()),
+            category: Some(org.1.into()),
+        }));
+    }
     fn background(&mut self, site: &str, at: u64, domain: &str, org: Option<(&str, &str)>) {
         let seq = self.next();
         self.ledger.apply(&Event::Request {
@@ -380,16 +392,7 @@ fn blocked_requests_are_counted_where_they_were_asked_for_and_cost_what_asking_c
     f.visit("news.example", "v1", T0);
     f.request("news.example", "v1", "criteo.com", Some(("Criteo", "advertising")), true);
     let score = f.ledger.sites["news.example"].score;
-    let seq = f.next();
-    assert!(f.ledger.apply(&Event::Blocked {
-        seq,
-        at: T0 + seq,
-        site: "news.example".into(),
-        visit: Some("v1".into()),
-        domain: "criteo.com".into(),
-        organization: Some("Criteo".into()),
-        category: Some("advertising".into()),
-    }));
+    f.blocked("news.example", "v1", "criteo.com", ("Criteo", "advertising"));
     let s = &f.ledger.sites["news.example"];
     assert_eq!((s.requests, s.tracker_requests, s.blocked_requests), (1, 1, 1));
     assert_eq!(s.companies["Criteo"].seen.blocked, 1);
@@ -413,18 +416,7 @@ fn blocked_requests_are_counted_where_they_were_asked_for_and_cost_what_asking_c
 fn a_company_tracked_the_visit_once_any_of_its_requests_got_through() {
     let mut f = Feed::new();
     f.visit("news.example", "v1", T0);
-    let blocked = |f: &mut Feed| {
-        let seq = f.next();
-        f.ledger.apply(&Event::Blocked {
-            seq,
-            at: T0 + seq,
-            site: "news.example".into(),
-            visit: Some("v1".into()),
-            domain: "criteo.com".into(),
-            organization: Some("Criteo".into()),
-            category: Some("advertising".into()),
-        });
-    };
+    let blocked = |f: &mut Feed| f.blocked("news.example", "v1", "criteo.com", ("Criteo", "advertising"));
     let reason = |f: &Feed| f.ledger.sites["news.example"].changes.last().map(|c| c.reason.clone()).unwrap_or_default();
     f.request("news.example", "v1", "criteo.com", Some(("Criteo", "advertising")), true);
     blocked(&mut f);
