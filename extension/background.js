@@ -278,16 +278,16 @@ async function readTerms() {
   }
 }
 
-// Applications run one after another: clearing and setting content settings must not interleave.
-let applying = Promise.resolve();
-
-/** Applies `terms` to the browser, after removing (and storing without) the grants that ended. */
-function applyTerms(terms) {
-  const run = applying.then(() => applyNow(terms));
-  applying = run.catch(() => {});
+// Changes to the terms and their application run one after another: a change reads the terms the
+// one before it stored, and content settings are never cleared and set by two at once.
+let queue = Promise.resolve();
+function inTurn(task) {
+  const run = queue.then(task);
+  queue = run.catch(() => {});
   return run;
 }
 
+/** Applies `terms` to the browser, after removing (and storing without) the grants that ended. */
 async function applyNow(terms) {
   const { observer } = await ready();
   const at = now();
@@ -306,24 +306,24 @@ async function applyNow(terms) {
 }
 
 /** Replaces the terms with `json` if it is valid (else throws, changing nothing) and applies them. */
-async function setTerms(json) {
+const setTerms = (json) => inTurn(async () => {
   const terms = WasmTerms.fromJson(json);
-  const stored = terms.toJson();
-  await chrome.storage.local.set({ terms: stored });
-  await applyTerms(terms);
+  await chrome.storage.local.set({ terms: terms.toJson() });
+  await applyNow(terms);
   return terms.toJson();
-}
+});
 
 /** Allows `capability` on `site` for `minutes`; answers the terms with the grant. */
-async function grant(site, capability, minutes) {
+const grant = (site, capability, minutes) => inTurn(async () => {
   const terms = await readTerms();
   terms.grant(site, capability, now() + minutes * 60_000);
   await chrome.storage.local.set({ terms: terms.toJson() });
-  await applyTerms(terms);
+  await applyNow(terms);
   return terms.toJson();
-}
+});
 
-const reapplyTerms = () => readTerms().then(applyTerms);
+/** Applies the stored terms again (at install and start, and when a grant ends). */
+const reapplyTerms = () => inTurn(async () => applyNow(await readTerms()));
 const reportFailure = (e) => console.error('Trust Ledger: applying the terms failed', e);
 
 chrome.runtime.onInstalled.addListener(({ reason }) => {
