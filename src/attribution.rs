@@ -176,6 +176,25 @@ impl Attribution {
         Some((page, None))
     }
 
+    /// The page of a frame that reported something itself (a script's message, with the sender
+    /// the browser names: its tab, frame, document and site): the page of the frame's document
+    /// if a request of that document was seen; else, for a tab's top frame, the tab's page if it
+    /// is of the frame's site (another site means a navigation not seen yet: no page); else, for
+    /// a subframe, its prerendered page or the tab's page.
+    pub fn page_of_frame(&self, tab: i64, frame: i64, document: Option<&str>, site: &str) -> Option<Page> {
+        if let Some((_, page)) = document.and_then(|id| self.documents.get(id)) {
+            return Some(page.clone());
+        }
+        if tab < 0 {
+            return None;
+        }
+        let page = match self.prerendered.get(&frame_key(tab, frame)) {
+            Some(page) if frame != 0 => page,
+            _ => &self.tabs.get(&tab)?.page,
+        };
+        (frame != 0 || page.site == site).then(|| page.clone())
+    }
+
     /// A request from a new top-level document of a tab whose page already has its document:
     /// the navigation to it was not seen (or not yet). The document's site gets a visit.
     /// A document's first request names the page's document, unless it comes from another site

@@ -1,7 +1,12 @@
 //! From what the browser reports to ledger events: attributes each request to its page
 //! ([`crate::attribution`]), classifies it with the engine, and numbers the events. The service
 //! worker persists each event before the ledger applies it (see `docs/ARCHITECTURE.md`), so the
-//! numbering here is what makes replay exact.
+//! numbering here is what makes replay exact. Frames' reports of permission calls are turned
+//! into events by [`Observer::permission`] ([`PermissionReport`]).
+
+mod permission;
+
+pub use permission::PermissionReport;
 
 use crate::attribution::{Attribution, Details, Navigation, Page};
 use crate::engine::Classification;

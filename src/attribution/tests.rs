@@ -234,3 +234,29 @@ fn a_previous_pages_first_request_after_the_navigation_does_not_take_the_new_pag
     };
     assert_eq!(a.attribute(&unloading), Some((shop, None)));
 }
+
+#[test]
+fn a_frames_own_report_goes_to_its_documents_page_else_the_tabs() {
+    let mut a = Attribution::default();
+    let news = visit(&mut a, "https://news.example/", "1", 1000.0).page;
+    a.page_of(&request("https://news.example/app.js", "script", "TOP"));
+    let ad = Details {
+        frame_id: 5,
+        frame_type: Some("sub_frame".into()),
+        parent_document_id: Some("TOP".into()),
+        ..request("https://ads.example/px.gif", "image", "AD")
+    };
+    a.page_of(&ad);
+    assert_eq!(a.page_of_frame(TAB, 0, Some("TOP"), "news.example"), Some(news.clone()));
+    assert_eq!(a.page_of_frame(TAB, 5, Some("AD"), "ads.example"), Some(news.clone()));
+    // Documents no request named: the tab's top frame if it shows the page's site, any subframe.
+    assert_eq!(a.page_of_frame(TAB, 0, Some("NEW"), "news.example"), Some(news.clone()));
+    assert_eq!(a.page_of_frame(TAB, 0, None, "blog.example"), None, "its navigation not seen yet");
+    assert_eq!(a.page_of_frame(TAB, 9, None, "widget.example"), Some(news.clone()));
+    assert_eq!(a.page_of_frame(TAB + 1, 0, None, "news.example"), None, "a tab with no page");
+    assert_eq!(a.page_of_frame(-1, 0, None, "news.example"), None);
+    // The old page's document keeps its page after the next one arrived.
+    let shop = visit(&mut a, "https://shop.example/", "2", 2000.0).page;
+    assert_eq!(a.page_of_frame(TAB, 0, Some("TOP"), "news.example"), Some(news));
+    assert_eq!(a.page_of_frame(TAB, 0, Some("SHOP"), "shop.example"), Some(shop));
+}

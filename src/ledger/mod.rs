@@ -6,8 +6,10 @@
 //! applied, so replaying the persisted tail after the service worker was killed loses nothing and
 //! counts nothing twice. Totals are exact forever; visit details and score reasons are kept for
 //! the most recent visits and changes only ([`VISITS_KEPT`], [`CHANGES_KEPT`]), the older ones
-//! folded into totals. The stored form is versioned (`store`, `docs/ledger-format.md`).
+//! folded into totals. Permission prompts and probes are kept per capability ([`permissions`]).
+//! The stored form is versioned (`store`, `docs/ledger-format.md`).
 
+pub mod permissions;
 mod record;
 pub mod score;
 mod store;
@@ -17,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use permissions::{Ask, Asked, PermissionOutcome, PermissionTally, ASKS_KEPT};
 pub use store::{LedgerError, FORMAT_VERSION};
 
 /// Visits kept in detail per site.
@@ -74,6 +77,31 @@ pub enum Event {
     },
     /// A visit ended: its tab went to another page or was closed, or the browser restarted.
     Leave { seq: u64, at: u64, site: String, visit: String },
+    /// A frame of the page called an API that prompts for a permission, or read a permission's
+    /// state (`probe`); `visit` as for requests. What the browser said of the frame, never what
+    /// the page said.
+    Permission {
+        seq: u64,
+        at: u64,
+        site: String,
+        #[serde(default)]
+        visit: Option<String>,
+        /// The frame's origin, `scheme://host[:port]`.
+        origin: String,
+        /// The frame's registrable domain is not the page's site.
+        third_party_frame: bool,
+        /// The permission's name, as `navigator.permissions.query` names it.
+        capability: String,
+        /// The API called, such as `Notification.requestPermission`.
+        call: String,
+        /// A read of the state, no prompt (`navigator.permissions.query`).
+        probe: bool,
+        /// The frame had transient user activation at the call.
+        activation: bool,
+        outcome: PermissionOutcome,
+        /// The person's terms denied it without a prompt.
+        by_terms: bool,
+    },
 }
 
 impl Event {
@@ -83,7 +111,8 @@ impl Event {
             | Event::Request { seq, .. }
             | Event::Cookie { seq, .. }
             | Event::Blocked { seq, .. }
-            | Event::Leave { seq, .. } => *seq,
+            | Event::Leave { seq, .. }
+            | Event::Permission { seq, .. } => *seq,
         }
     }
 }
@@ -155,6 +184,12 @@ pub struct Visit {
     /// Requests blocked by the person's terms, by company (or domain when nobody is named).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub blocked: BTreeMap<String, u64>,
+    /// Permission asks (not probes) made on this visit.
+    #[serde(default)]
+    pub asks: u64,
+    /// What the visit probed and was charged for as broken promises.
+    #[serde(default, skip_serializing_if = "Asked::is_empty")]
+    pub asked: Asked,
     /// What tracking cost this visit so far (capped at `score::VISIT_CAP`).
     pub cost: i32,
     /// What each company was charged on this visit: a company is charged once per visit, at the
@@ -194,6 +229,12 @@ pub struct Site {
     /// What the site did while none of its pages was open (counted in the totals too).
     #[serde(default)]
     pub background: Background,
+    /// Permission asks and probes, by capability, in total.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub permissions: BTreeMap<String, PermissionTally>,
+    /// The latest permission asks and probes, oldest first (at most [`ASKS_KEPT`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent_asks: Vec<Ask>,
 }
 
 /// A site's activity with no page open: its service worker, say, contacting a tracker.
@@ -206,6 +247,12 @@ pub struct Background {
     /// The day (days since the Unix epoch) each company was last charged for: a company is
     /// charged at most once a day for background tracking.
     pub charged: BTreeMap<String, u64>,
+    /// Permission asks (not probes) made with no page open.
+    #[serde(default, skip_serializing_if = "permissions::is_zero")]
+    pub asks: u64,
+    /// What the background probed and was charged for as broken promises, that day.
+    #[serde(default, skip_serializing_if = "Asked::is_empty")]
+    pub asked: Asked,
 }
 
 impl Site {
@@ -228,6 +275,8 @@ impl Site {
             recent: Vec::new(),
             sources: BTreeSet::from([source.to_owned()]),
             background: Background::default(),
+            permissions: BTreeMap::new(),
+            recent_asks: Vec::new(),
         }
     }
 
@@ -244,12 +293,13 @@ impl Site {
         }
     }
 
-    /// Closes the open visits `which` selects: a clean one earns its bonus.
+    /// Closes the open visits `which` selects: a clean one (no tracking cost, no broken promise)
+    /// earns its bonus.
     fn close_visits(&mut self, at: u64, which: impl Fn(&Visit) -> bool) {
         let mut earned = Vec::new();
         for v in self.recent.iter_mut().filter(|v| !v.closed && which(v)) {
             v.closed = true;
-            if v.cost == 0 {
+            if v.cost == 0 && v.asked.charged.is_empty() {
                 earned.push(v.number);
             }
         }
@@ -365,6 +415,11 @@ impl Ledger {
                 let seen = record::Seen { at: *at, domain, organization: organization.as_deref(), category: category.as_deref() };
                 self.site_mut(site, *at).blocked(visit.as_deref(), &seen);
             }
+            Event::Permission { at, site, visit, .. } => {
+                if let Some(ask) = Ask::of(event) {
+                    self.site_mut(site, *at).permission(visit.as_deref(), ask);
+                }
+            }
             Event::Leave { at, site, visit, .. } => {
                 if let Some(s) = self.sites.get_mut(site) {
                     s.close_visits(*at, |v| &v.id == visit);
@@ -416,5 +471,7 @@ impl Ledger {
     }
 }
 
+#[cfg(test)]
+mod permission_tests;
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 
 use super::{score, Company, Site, Tally, ThirdParty};
 
-const DAY_MS: u64 = 86_400_000;
+pub(super) const DAY_MS: u64 = 86_400_000;
 
 /// How a visit's charge for a company ends: its tracking got through, or all of it was blocked.
 const TRACKED: &str = " tracked this visit";

@@ -9,8 +9,12 @@
 //!   - each third-party **cookie** set by a tracker costs [`COOKIE_COST`];
 //!   - the visit's costs are capped at [`VISIT_CAP`] so that one heavy page cannot zero a site;
 //!   - a **clean** visit (nothing above costs) earns back [`CLEAN_VISIT`].
-//! - Broken promises (later issues: tracking after refusal, a consent string that lies, a
-//!   permission prompt with no click) cost their own, larger, amounts at once, uncapped.
+//! - Broken promises cost their own amounts at once, outside the visit's cap. Permission asks
+//!   (`super::permissions`): asking with no click ([`ASK_WITHOUT_ACTIVATION`]), more as the page
+//!   loads ([`ASK_ON_LOAD`]), asking again after a denial ([`ASK_AFTER_DENIAL`]), an embedded
+//!   third-party frame asking ([`THIRD_PARTY_FRAME_ASK`]), and probing [`MANY_PROBES`] or more
+//!   permissions on one visit ([`PROBING`]); each at most once per visit and capability. Later
+//!   issues add tracking after refusal and a consent string that lies.
 //!
 //! Fair means weighing by meaning, not by request counts: fifty requests to one analytics
 //! company cost what one does.
@@ -25,6 +29,21 @@ pub const CLEAN_VISIT: i32 = 3;
 pub const VISIT_CAP: i32 = 25;
 /// Each third-party cookie a tracker sets.
 pub const COOKIE_COST: i32 = 2;
+
+/// Asking for a permission with no transient user activation (no click or key press).
+pub const ASK_WITHOUT_ACTIVATION: i32 = 4;
+/// More, when that ask came as the page loaded: within [`PAGE_LOAD_MS`] of the visit's start.
+pub const ASK_ON_LOAD: i32 = 2;
+/// How long after a visit starts its page counts as loading, in milliseconds.
+pub const PAGE_LOAD_MS: u64 = 5_000;
+/// Asking for a permission whose last ask on the site was denied (by the person or their terms).
+pub const ASK_AFTER_DENIAL: i32 = 5;
+/// A frame of another site than the page asking for a permission.
+pub const THIRD_PARTY_FRAME_ASK: i32 = 3;
+/// Distinct permission names probed on one visit that make it fingerprinting.
+pub const MANY_PROBES: usize = 5;
+/// Probing [`MANY_PROBES`] or more permission names on one visit, once.
+pub const PROBING: i32 = 5;
 
 /// What one tracking company costs a visit, by TrackerDB category.
 pub fn category_cost(category: Option<&str>) -> i32 {

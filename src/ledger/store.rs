@@ -134,6 +134,9 @@ fn validate_site(name: &str, s: &Site) -> Result<(), LedgerError> {
     if let Some((company, _)) = s.companies.iter().find(|(_, c)| c.seen.visits > s.visits || c.seen.requests > s.tracker_requests) {
         return Err(invalid(&at(&format!("companies.{company}")), "counts exceed the site's"));
     }
+    if let Some((field, problem)) = super::permissions::problem(s) {
+        return Err(invalid(&at(&field), problem));
+    }
     Ok(())
 }
 
@@ -213,6 +216,7 @@ fn combine(ours: &mut Site, theirs: Site) {
     ours.earlier_changes.1 += theirs.earlier_changes.1;
     // The other profile's visits are renumbered after ours, in time order.
     let base = ours.visits - theirs.visits;
+    ours.add_permissions(theirs.permissions, theirs.recent_asks, base);
     ours.recent.extend(theirs.recent.into_iter().map(|v| super::Visit { number: base + v.number, closed: true, ..v }));
     ours.recent.sort_by_key(|v| v.started);
     let drop = ours.recent.len().saturating_sub(super::VISITS_KEPT);
@@ -224,6 +228,14 @@ fn combine(ours: &mut Site, theirs: Site) {
     for (company, day) in theirs.background.charged {
         let o = ours.background.charged.entry(company).or_default();
         *o = (*o).max(day);
+    }
+    ours.background.asks += theirs.background.asks;
+    let (mine, other) = (&mut ours.background.asked, theirs.background.asked);
+    if other.day > mine.day {
+        *mine = other;
+    } else if other.day == mine.day {
+        mine.charged.extend(other.charged);
+        mine.probed.extend(other.probed);
     }
 }
 
