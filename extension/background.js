@@ -14,7 +14,7 @@
 // storage.session still has; the ledger ignores what it already counted.
 
 import init, { WasmEngine, WasmLedger, WasmObserver, WasmTerms } from './wasm/trustledger.js';
-import { PageRequest } from './messages.js';
+import { ContentRequest, PageRequest } from './messages.js';
 
 const SAVE_EVERY_MS = 1000;
 const SESSION_BATCH_MS = 50;
@@ -395,12 +395,44 @@ async function answer(s, message) {
   }
 }
 
+// -- What content scripts report ----------------------------------------------------------------
+
+// A permission call in a frame: filed under the sender the browser names.
+function onPermission(report, sender) {
+  const { capability, call, probe, activation, outcome, byTerms } = report ?? {};
+  const at = Date.now();
+  ready().then((s) => record(s, s.observer.permission({
+    tabId: sender.tab.id, frameId: sender.frameId, documentId: sender.documentId ?? null, frameUrl: sender.url,
+    frameOrigin: sender.origin, capability, call, probe, activation, outcome, byTerms, at,
+  }))).catch((e) => console.warn('Trust Ledger: a permission report was refused', e?.message ?? e));
+}
+
+// The terms' decision for one capability on the sender's top-level site (the tab's page).
+async function decision(capability, sender) {
+  if (typeof capability !== 'string') return 'ask';
+  const site = new URL(sender.tab.url ?? sender.url).hostname;
+  return (await readTerms()).forSite(site, now()).permissions?.[capability] ?? 'ask';
+}
+
 chrome.runtime.onMessage.addListener((message, sender, reply) => {
-  // Only our own pages (popup, options; in a tab or not) may ask. A content script's sender URL
-  // is its web page's, so it never passes.
-  if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(chrome.runtime.getURL(''))) return false;
-  withLedger().then((s) => answer(s, message)).then(reply, (e) => reply({ error: String(e?.message ?? e) }));
-  return true;
+  if (sender.id !== chrome.runtime.id) return false;
+  // Our own pages (popup, options, first run; in a tab or not).
+  if (sender.url?.startsWith(chrome.runtime.getURL(''))) {
+    withLedger().then((s) => answer(s, message)).then(reply, (e) => reply({ error: String(e?.message ?? e) }));
+    return true;
+  }
+  // Content scripts in web pages: two reports, nothing else.
+  if (!sender.tab) return false;
+  switch (message?.type) {
+    case ContentRequest.PERMISSION:
+      onPermission(message.report, sender);
+      return false;
+    case ContentRequest.DECIDE:
+      decision(message.capability, sender).then((d) => reply({ decision: d }), () => reply({ decision: 'ask' }));
+      return true;
+    default:
+      return false;
+  }
 });
 
 // For tests and the demo, from the worker's console: the whole ledger (`await ledgerJson()`),

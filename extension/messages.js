@@ -28,3 +28,16 @@ export const PageRequest = Object.freeze({
   /** The site (registrable domain) of what a person typed, a host or a URL: { type, input } → { site } | { error } */
   SITE_OF: 'siteOf',
 });
+
+// What content scripts may send (content/relay.js, for content/permissions.js). The sender is
+// the browser's: the background takes the tab, frame, document and URL from it, never from the
+// message, and the engine checks every field. Nothing of the terms or the ledger is answered but
+// one capability's decision for the sender's own site.
+export const ContentRequest = Object.freeze({
+  /** A call that asks for a permission or probes one: { type, report: { capability, call, probe,
+   *  activation, outcome, byTerms } } → nothing */
+  PERMISSION: 'permission',
+  /** What the terms say of one capability on the sender's top-level site: { type, capability }
+   *  → { decision: 'allow' | 'ask' | 'deny' } */
+  DECIDE: 'decide',
+});

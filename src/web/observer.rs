@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use super::ledger::WasmLedger;
 use super::{js_error, to_js, WasmEngine};
 use crate::attribution::{Attribution, Details};
-use crate::observer::Observer;
+use crate::observer::{Observer, PermissionReport};
 
 /// The engine with the attribution state.
 #[wasm_bindgen]
@@ -61,6 +61,14 @@ impl WasmObserver {
     /// `net::ERR_BLOCKED_BY_CLIENT`): its events.
     pub fn blocked(&mut self, d: JsValue, at: f64) -> Result<JsValue, JsError> {
         to_js(&self.0.blocked(&details(d)?, at as u64))
+    }
+
+    /// A permission call a frame reported (`content/permissions.js`), with the browser's sender
+    /// (`tabId`, `frameId`, `documentId`, `frameUrl`, `frameOrigin`) and `at`: its events, none
+    /// when the report is refused or belongs to no page.
+    pub fn permission(&mut self, report: JsValue) -> Result<JsValue, JsError> {
+        let report: PermissionReport = serde_wasm_bindgen::from_value(report).map_err(js_error)?;
+        to_js(&self.0.permission(&report))
     }
 
     /// A tab was closed: events to record.

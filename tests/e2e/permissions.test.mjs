@@ -1,0 +1,157 @@
+// Permission prompts in real Chromium (asks.example, and widget.example framed in it): what a
+// page sees with Trust Ledger is what it sees without (outcomes, errors, the wrapped functions'
+// shape); the terms deny without a prompt what the browser's content settings cannot; each call
+// is recorded under the frame that made it, with or without a click, and what came of it.
+// Run by `./build.sh test` after `./build.sh` has assembled dist/chromium.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './harness.mjs';
+import { changeTerms, ledger, untilObserving } from './trustledger.mjs';
+
+const extensionDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'chromium');
+const PAGE = 'https://asks.example/';
+const CALLS = ['notifications', 'geolocation', 'camera', 'microphone', 'clipboard', 'midi', 'idle', 'storage', 'screens'];
+const PROBES = ['geolocation', 'camera', 'microphone', 'midi', 'notifications', 'bogus-name', 'push'];
+
+// Every call, first without a click (from the test), then each with one (its button), in the page;
+// then two from the framed widget; then a probe of many names. Resolves to what the pages saw.
+async function askEverything(h, page) {
+  await h.visit(page, PAGE);
+  for (const name of CALLS) await page.evaluate((n) => window.ask[n](), name);
+  for (const name of CALLS) {
+    await page.click(`button[data-ask=${name}]`);
+    await page.waitForFunction((n) => window.seen.length >= n, CALLS.length + CALLS.indexOf(name) + 1);
+  }
+  const widget = page.frames().find((f) => f.url().startsWith('https://widget.example/'));
+  await widget.click('button[data-ask=geolocation]');
+  await widget.evaluate(() => window.ask.camera());
+  await page.evaluate((names) => window.ask.probe(names), PROBES);
+  return { page: await page.evaluate(() => window.seen), widget: await widget.evaluate(() => window.seen) };
+}
+
+// How the wrapped functions look to a page that inspects them.
+const shapes = (page) => page.evaluate(() => {
+  const shape = (f) => {
+    let constructs;
+    try {
+      Reflect.construct(f, []);
+      constructs = true;
+    } catch (e) {
+      constructs = e.constructor.name;
+    }
+    return [f.name, f.length, Function.prototype.toString.call(f), String(f), Object.getOwnPropertyNames(f).join(), typeof f.prototype, constructs];
+  };
+  return [
+    Notification.requestPermission, Geolocation.prototype.getCurrentPosition, Geolocation.prototype.watchPosition,
+    Permissions.prototype.query, MediaDevices.prototype.getUserMedia, MediaDevices.prototype.getDisplayMedia,
+    Clipboard.prototype.readText, Navigator.prototype.requestMIDIAccess, Document.prototype.requestStorageAccess,
+    window.getScreenDetails, IdleDetector.requestPermission, Function.prototype.toString,
+  ].map(shape);
+});
+
+test('a page sees the same outcomes, errors and functions with Trust Ledger as without', async (t) => {
+  const alone = await launch({ extensionDir: null });
+  t.after(() => alone.close());
+  const withUs = await launch({ extensionDir });
+  t.after(() => withUs.close());
+  const page = await withUs.context.newPage();
+  await untilObserving(withUs, page);
+  const bare = await alone.context.newPage();
+
+  assert.deepEqual(await askEverything(withUs, page), await askEverything(alone, bare));
+  assert.deepEqual(await shapes(page), await shapes(bare));
+});
+
+test('the terms deny MIDI, idle detection, storage access and window management as the browser would, without a prompt', async (t) => {
+  const h = await launch({ extensionDir });
+  t.after(() => h.close());
+  const page = await h.context.newPage();
+  await untilObserving(h, page);
+  await changeTerms(h, (terms) => {
+    for (const c of ['midi', 'idle-detection', 'storage-access', 'window-management']) terms.permissions[c] = 'deny';
+  });
+  await h.visit(page, PAGE);
+  for (const name of ['midi', 'idle', 'storage', 'screens']) await page.click(`button[data-ask=${name}]`);
+  await page.waitForFunction(() => window.seen.length === 4);
+  assert.deepEqual(await page.evaluate(() => window.seen), [
+    ['midi', 'NotAllowedError: Permission to use Web MIDI API was not granted.'],
+    ['idle', 'denied'],
+    ['storage', 'NotAllowedError: requestStorageAccess not allowed'],
+    ['screens', 'NotAllowedError: Permission denied.'],
+  ]);
+  // Storage access is granted at once without the extension here: the terms are what denied it.
+  const terms = await changeTerms(h, (t) => { t.exceptions = { 'asks.example': { permissions: { 'storage-access': 'allow' } } }; });
+  assert.equal(terms.exceptions['asks.example'].permissions['storage-access'], 'allow');
+  await h.visit(page, PAGE);
+  await page.click('button[data-ask=storage]');
+  await page.waitForFunction(() => window.seen.length === 1);
+  assert.deepEqual(await page.evaluate(() => window.seen), [['storage', 'granted']], 'an exception lets it through');
+  const midi = (await ledger(h)).sites['asks.example'].permissions.midi;
+  assert.deepEqual([midi.asked, midi.denied, midi.byTerms], [1, 1, 1], 'recorded as denied by the terms');
+});
+
+// The ledger's record of asks.example once `count` calls are in it.
+async function asksRecorded(h, count) {
+  for (let i = 0; i < 100; i++) {
+    const site = (await ledger(h)).sites['asks.example'];
+    if (site?.recentAsks?.length >= count) return site;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`asks.example never had ${count} calls recorded`);
+}
+
+test('each call is recorded under the frame that made it, with or without a click, and costs trust as the model says', async (t) => {
+  const h = await launch({ extensionDir });
+  t.after(() => h.close());
+  const page = await h.context.newPage();
+  await untilObserving(h, page);
+
+  // As the page loads, before any click: notifications (denied by the default terms) and location.
+  await h.visit(page, `${PAGE}?ask=notifications,geolocation`);
+  await page.waitForFunction(() => window.seen.length === 2);
+  // With a click: MIDI in the page, location in the framed widget of another site.
+  await page.click('button[data-ask=midi]');
+  const widget = page.frames().find((f) => f.url().startsWith('https://widget.example/'));
+  await widget.click('button[data-ask=geolocation]');
+  await widget.waitForFunction(() => window.seen.length === 1);
+  // Seven names probed, one of them unknown to the browser; then notifications again, after the no.
+  await page.evaluate((names) => window.ask.probe(names), PROBES);
+  await page.click('button[data-ask=notifications]');
+  const site = await asksRecorded(h, 2 + 1 + 1 + PROBES.length + 1);
+
+  const asks = site.recentAsks.map((a) => [a.capability, a.origin, a.thirdPartyFrame, a.activation, a.probe, a.outcome]);
+  const byName = (a, b) => a.join().localeCompare(b.join());
+  assert.deepEqual(asks.filter((a) => !a[4]).sort(byName), [
+    ['geolocation', 'https://asks.example', false, false, false, 'denied'],
+    ['geolocation', 'https://widget.example', true, true, false, 'denied'],
+    ['midi', 'https://asks.example', false, true, false, 'denied'],
+    ['notifications', 'https://asks.example', false, false, false, 'denied'],
+    ['notifications', 'https://asks.example', false, true, false, 'denied'],
+  ]);
+  assert.deepEqual(asks.filter((a) => a[4]).map((a) => [a[0], a[5]]).sort(byName), [
+    // Location and MIDI were refused just before; `push` needs `userVisibleOnly`, so it throws.
+    ['bogus-name', 'unsupported'], ['camera', 'prompt'], ['geolocation', 'denied'], ['microphone', 'prompt'],
+    ['midi', 'denied'], ['notifications', 'denied'], ['push', 'unsupported'],
+  ]);
+  assert.deepEqual(
+    [site.permissions.notifications.asked, site.permissions.notifications.denied, site.permissions.notifications.withoutActivation],
+    [2, 2, 1]);
+  assert.equal(site.permissions.geolocation.fromThirdPartyFrames, 1);
+
+  // What it cost, and why.
+  // The widget asked for location after the page's own ask was refused: again, after a no.
+  assert.deepEqual(site.changes.map((c) => c.reason).sort(), [
+    'an embedded frame of widget.example asked again for geolocation after you said no',
+    'an embedded frame of widget.example asked for geolocation',
+    'asks.example asked again for notifications after you said no',
+    'asks.example asked for geolocation as the page loaded',
+    'asks.example asked for geolocation without a click',
+    'asks.example asked for notifications as the page loaded',
+    'asks.example asked for notifications without a click',
+    'asks.example probed 7 permissions, a fingerprinting sign',
+  ]);
+  assert.equal(site.score, 60 - (4 + 2) * 2 - 3 - 5 - 5 - 5);
+});
