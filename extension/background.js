@@ -322,6 +322,46 @@ const grant = (site, capability, minutes) => inTurn(async () => {
   return terms.toJson();
 });
 
+/** What `site` may use now, capability by capability (see PageRequest.ACCESS). */
+async function access(site) {
+  const terms = await readTerms();
+  const at = now();
+  const { grants } = JSON.parse(terms.toJson());
+  const { permissions } = terms.forSite(site, at);
+  const url = `https://${site}/`;
+  const rows = [];
+  for (const c of WasmTerms.catalogue().capabilities) {
+    const grant = grants.find((g) => g.site === site && g.capability === c.key && g.until > at);
+    if (grant) rows.push({ capability: c.key, name: c.name, source: 'grant', until: grant.until });
+    else if (permissions[c.key] === 'allow') rows.push({ capability: c.key, name: c.name, source: 'terms' });
+    else if (c.contentSetting && permissions[c.key] === 'ask') {
+      // Asked for at a prompt and allowed there: the browser's own setting for the site.
+      const { setting } = await chrome.contentSettings[c.contentSetting].get({ primaryUrl: url, secondaryUrl: url });
+      if (setting === 'allow') rows.push({ capability: c.key, name: c.name, source: 'browser' });
+    }
+  }
+  return rows;
+}
+
+/** Takes `capability` back from `site` (see PageRequest.REVOKE). */
+const revoke = (site, capability) => inTurn(async () => {
+  const at = now();
+  const json = JSON.parse((await readTerms()).toJson());
+  const granted = json.grants.some((g) => g.site === site && g.capability === capability && g.until > at);
+  json.grants = json.grants.filter((g) => !(g.site === site && g.capability === capability));
+  let terms = WasmTerms.fromJson(JSON.stringify(json));
+  // Allowed only by a grant: the grant ends, and the site is back to the terms (ask or deny).
+  // Allowed by the terms or at a browser prompt: denied on that site from now on.
+  if (!granted || terms.forSite(site, at).permissions[capability] === 'allow') {
+    json.exceptions[site] = { ...json.exceptions[site] };
+    json.exceptions[site].permissions = { ...json.exceptions[site].permissions, [capability]: 'deny' };
+    terms = WasmTerms.fromJson(JSON.stringify(json));
+  }
+  await chrome.storage.local.set({ terms: terms.toJson() });
+  await applyNow(terms);
+  return terms.toJson();
+});
+
 /** Applies the stored terms again (at install and start, and when a grant ends). */
 const reapplyTerms = () => inTurn(async () => applyNow(await readTerms()));
 const reportFailure = (e) => console.error('Trust Ledger: applying the terms failed', e);
@@ -368,6 +408,16 @@ async function answer(s, message) {
     case PageRequest.SITE_OF: {
       const site = typeof message.input === 'string' ? WasmTerms.siteOf(message.input) : undefined;
       return site ? { site } : { error: `“${message.input}” names no site: type a site such as example.com` };
+    }
+    case PageRequest.ACCESS:
+      return typeof message.site === 'string' ? { access: await access(message.site) } : { error: 'no site given' };
+    case PageRequest.REVOKE: {
+      if (typeof message.site !== 'string' || typeof message.capability !== 'string') return { error: 'a site and a capability' };
+      try {
+        return { json: await revoke(message.site, message.capability) };
+      } catch (e) {
+        return { error: e.message };
+      }
     }
     case PageRequest.PROFFER:
       return { json: (await readTerms()).proffer(Date.now()) };

@@ -25,6 +25,13 @@ export const PageRequest = Object.freeze({
   PROFFER: 'proffer',
   /** A preset's terms, by key (from the catalogue): { type, preset } → { json } */
   PRESET: 'preset',
+  /** What a site has access to now: { type, site } → { access: [{ capability, name, source:
+   *  'grant' | 'terms' | 'browser', until? }] } (source: a time-limited grant, the person's terms,
+   *  or the browser's own site setting, granted at a prompt) */
+  ACCESS: 'access',
+  /** Takes a capability back from a site: its grants end, and the site is denied it from now on
+   *  unless only a grant gave it: { type, site, capability } → { json } | { error } */
+  REVOKE: 'revoke',
   /** The site (registrable domain) of what a person typed, a host or a URL: { type, input } → { site } | { error } */
   SITE_OF: 'siteOf',
 });

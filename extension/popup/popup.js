@@ -48,7 +48,70 @@ function reason(c) {
   ];
 }
 
-function render(site, openVisit) {
+// -- Permissions -------------------------------------------------------------------------------------
+
+// Names of what a page can ask for: the terms' capabilities from the engine's catalogue (filled
+// at start), and these, which the terms do not govern.
+const CAPABILITY_NAMES = {
+  push: 'Push messages', 'display-capture': 'Capturing your screen', usb: 'USB devices', hid: 'HID devices',
+  serial: 'Serial ports', bluetooth: 'Bluetooth devices',
+};
+const capabilityName = (key) => CAPABILITY_NAMES[key] ?? key;
+const OUTCOMES = { granted: 'allowed', denied: 'denied', dismissed: 'dismissed', error: 'failed' };
+const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
+
+// One ask: what, when, with or without a click, from which frame, and what came of it.
+function askRow(a) {
+  const from = a.thirdPartyFrame ? ` · from ${new URL(a.origin).hostname}` : '';
+  const outcome = a.byTerms ? 'denied by your terms' : OUTCOMES[a.outcome] ?? a.outcome;
+  return [
+    el('span', {}, capabilityName(a.capability), ' ',
+      el('span', { class: `chip ${a.activation ? '' : 'unasked'}` }, a.activation ? 'after a click' : 'without a click'),
+      el('span', { class: 'when' }, ` ${time.format(a.at)}${from}`)),
+    el('span', { class: `outcome ${a.outcome}` }, outcome),
+  ];
+}
+
+function asksSection(site) {
+  const asks = (site.recentAsks ?? []).filter((a) => !a.probe).reverse();
+  const probed = new Set((site.recentAsks ?? []).filter((a) => a.probe).map((a) => a.capability));
+  return [
+    heading('What this site asked for', 'latest first'),
+    list(asks, askRow, 'No permission asked for.'),
+    probed.size ? el('p', { class: 'muted' }, `It also checked ${plural(probed.size, 'permission')} without asking: ` +
+      `${[...probed].map(capabilityName).join(', ')}.`) : '',
+  ];
+}
+
+const SOURCES = { grant: 'for a while', terms: 'by your terms', browser: 'allowed at a prompt' };
+
+function accessSection(name, rows) {
+  const row = (r) => [
+    el('span', {}, r.name, el('span', { class: 'when' },
+      r.source === 'grant' ? ` until ${time.format(r.until)}` : ` ${SOURCES[r.source]}`)),
+    el('button', { type: 'button', class: 'revoke', 'data-capability': r.capability }, `Revoke ${r.name.toLowerCase()}`),
+  ];
+  const section = el('section', { 'aria-labelledby': 'access-title' },
+    el('div', { class: 'legend' }, el('h2', { id: 'access-title' }, 'Access now')),
+    list(rows, row, 'Nothing: this site has no permission.'),
+    el('p', { class: 'muted', role: 'status', id: 'access-status' }));
+  section.addEventListener('click', async (event) => {
+    const capability = event.target.dataset?.capability;
+    if (!capability) return;
+    const reply = await ask({ type: PageRequest.REVOKE, site: name, capability });
+    const status = section.querySelector('#access-status');
+    if (reply?.error) {
+      status.textContent = `Not revoked: ${reply.error}`;
+      return;
+    }
+    const { access } = await ask({ type: PageRequest.ACCESS, site: name });
+    section.replaceWith(accessSection(name, access));
+    document.getElementById('access-status').textContent = `${capabilityName(capability)}: revoked.`;
+  });
+  return section;
+}
+
+function render(site, openVisit, access) {
   const visit = site.recent.find((v) => v.id === openVisit) ?? site.recent[site.recent.length - 1];
   const scoreClass = site.score >= 60 ? 'good' : site.score < 40 ? 'bad' : '';
   const stat = (label, value) => el('div', {}, el('dt', {}, label), el('dd', {}, String(value)));
@@ -87,6 +150,8 @@ function render(site, openVisit) {
     b?.requests ? el('p', { class: 'muted background' },
       `With no page of this site open (its service worker): ${plural(b.requests, 'request')}, ` +
       `${b.trackerRequests} to trackers.`) : '',
+    ...asksSection(site),
+    accessSection(site.site, access),
   );
 }
 
@@ -102,7 +167,12 @@ const { site: name, visit } = await currentSite();
 if (!name) {
   main.replaceChildren(el('p', { class: 'muted' }, 'This tab shows no website.'));
 } else {
-  const { site } = await ask({ type: PageRequest.SITE, site: name });
-  if (site) render(site, visit);
+  const [{ site }, { access }, { catalogue }] = await Promise.all([
+    ask({ type: PageRequest.SITE, site: name }),
+    ask({ type: PageRequest.ACCESS, site: name }),
+    ask({ type: PageRequest.TERMS }),
+  ]);
+  for (const c of catalogue?.capabilities ?? []) CAPABILITY_NAMES[c.key] = c.name;
+  if (site) render(site, visit, access ?? []);
   else main.replaceChildren(el('h1', {}, name), el('p', { class: 'muted' }, 'Nothing recorded for this site yet.'));
 }

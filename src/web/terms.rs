@@ -35,6 +35,9 @@ struct Entry {
     optional: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     enforced_by_browser: Option<bool>,
+    /// Capabilities: the `chrome.contentSettings` type that holds it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_setting: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tcf_purpose: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,7 +54,7 @@ struct Catalogue {
 }
 
 fn entry(key: &'static str, name: &'static str) -> Entry {
-    Entry { key, name, optional: None, enforced_by_browser: None, tcf_purpose: None, special_feature: None }
+    Entry { key, name, optional: None, enforced_by_browser: None, content_setting: None, tcf_purpose: None, special_feature: None }
 }
 
 #[wasm_bindgen]
@@ -99,7 +102,11 @@ impl WasmTerms {
             .collect();
         let capabilities = Capability::ALL
             .iter()
-            .map(|&c| Entry { enforced_by_browser: Some(c.content_setting().is_some()), ..entry(c.key(), c.name()) })
+            .map(|&c| Entry {
+                enforced_by_browser: Some(c.content_setting().is_some()),
+                content_setting: c.content_setting(),
+                ..entry(c.key(), c.name())
+            })
             .collect();
         let categories = TrackerCategory::ALL.iter().map(|&c| entry(c.key(), c.name())).collect();
         let presets = Preset::ALL.iter().map(|p| PresetInfo { key: p.key(), name: p.name(), description: p.description() }).collect();

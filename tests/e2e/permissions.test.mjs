@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './harness.mjs';
-import { changeTerms, ledger, untilObserving } from './trustledger.mjs';
+import { axeViolations, changeTerms, ledger, untilObserving } from './trustledger.mjs';
 
 const extensionDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'chromium');
 const PAGE = 'https://asks.example/';
@@ -154,4 +154,51 @@ test('each call is recorded under the frame that made it, with or without a clic
     'asks.example probed 7 permissions, a fingerprinting sign',
   ]);
   assert.equal(site.score, 60 - (4 + 2) * 2 - 3 - 5 - 5 - 5);
+});
+
+test('the popup shows what the site asked for and what it has access to now, and revokes in one click', async (t) => {
+  const h = await launch({ extensionDir });
+  t.after(() => h.close());
+  const page = await h.context.newPage();
+  await untilObserving(h, page);
+  await h.visit(page, `${PAGE}?ask=notifications`);
+  await page.click('button[data-ask=midi]');
+  await page.evaluate(() => window.ask.probe(['camera', 'microphone']));
+  await asksRecorded(h, 4);
+  // Location for an hour, and the camera by an exception.
+  await changeTerms(h, (terms) => { terms.exceptions = { 'asks.example': { permissions: { camera: 'allow' } } }; });
+  const options = await h.context.newPage();
+  await options.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  const granted = await options.evaluate(() => chrome.runtime.sendMessage({ type: 'grant', site: 'asks.example', capability: 'geolocation', minutes: 60 }));
+  assert.equal(granted.error, undefined);
+
+  const popup = await h.context.newPage();
+  await popup.goto(`chrome-extension://${h.extensionId}/popup/popup.html?site=asks.example`);
+  await popup.waitForSelector('#access-title');
+  const rows = (section) => popup.$$eval(`${section} li`, (lis) => lis.map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
+  const asked = await popup.evaluate(() => [...document.querySelectorAll('h2')].find((h) => h.textContent === 'What this site asked for')
+    .parentElement.nextElementSibling.textContent.replace(/\s+/g, ' '));
+  assert.match(asked, /MIDI devices after a click .*denied/);
+  assert.match(asked, /Notifications without a click .*denied/);
+  assert.match(await popup.textContent('main'), /It also checked 2 permissions without asking: Camera, Microphone\./);
+  for (const colorScheme of ['light', 'dark']) {
+    await popup.emulateMedia({ colorScheme });
+    assert.deepEqual(await axeViolations(popup), [], `the popup in ${colorScheme}`);
+  }
+  const access = await rows('section[aria-labelledby=access-title]');
+  assert.equal(access.length, 2);
+  assert.match(access[0], /^Your location until .+ ?Revoke your location$/);
+  assert.match(access[1], /^Camera by your terms ?Revoke camera$/);
+
+  // Revoking the grant ends it (the terms ask again); revoking the camera denies it on the site.
+  await popup.click('button[data-capability=geolocation]');
+  await popup.waitForFunction(() => document.getElementById('access-status')?.textContent === 'Your location: revoked.');
+  await popup.click('button[data-capability=camera]');
+  await popup.waitForFunction(() => document.getElementById('access-status')?.textContent === 'Camera: revoked.');
+  assert.match(await popup.textContent('section[aria-labelledby=access-title]'), /Nothing: this site has no permission\./);
+  const terms = JSON.parse((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'terms' }))).json);
+  assert.deepEqual(terms.grants, []);
+  assert.deepEqual(terms.exceptions['asks.example'], { permissions: { camera: 'deny' } });
+  await h.visit(page, PAGE);
+  assert.equal(await page.evaluate(() => navigator.permissions.query({ name: 'camera' }).then((s) => s.state)), 'denied');
 });

@@ -1,5 +1,9 @@
 // What the browser tests, the demo and the page-load benchmark ask of Trust Ledger's service
-// worker, through the harness (harness.mjs): its whole ledger, and a warm-up until it observes.
+// worker, through the harness (harness.mjs): its whole ledger, a warm-up until it observes, a
+// change of the terms, and axe-core's verdict on an extension page.
+
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 
 const WARMUP_URL = 'https://warmup.example/';
 const WARMUP_TRIES = 20;
@@ -42,4 +46,17 @@ export async function changeTerms(h, change) {
   } finally {
     await page.close();
   }
+}
+
+const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on `page` as it is now, in a readable form. */
+export async function axeViolations(page) {
+  // Evaluated through the DevTools protocol, which the extension page's CSP does not restrict.
+  await page.evaluate(AXE);
+  const { violations } = await page.evaluate(() => globalThis.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  }));
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
