@@ -3,19 +3,7 @@
 // validated by the ledger in the service worker). Rendering only: numbers come from the ledger.
 
 import { PageRequest } from '../messages.js';
-
-const ask = async (message) => {
-  const reply = await chrome.runtime.sendMessage(message);
-  if (reply?.error) throw new Error(reply.error);
-  return reply;
-};
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
+import { ask, el } from '../ui.js';
 
 // -- All sites ------------------------------------------------------------------------------------
 

@@ -5,22 +5,9 @@
 // go back to the terms in force. Names and descriptions come from the engine's catalogue.
 
 import { PageRequest } from '../messages.js';
+import { ask, el } from '../ui.js';
 
-const ask = async (message) => {
-  const reply = await chrome.runtime.sendMessage(message);
-  if (reply?.error) throw new Error(reply.error);
-  return reply;
-};
 
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === true) e.setAttribute(k, '');
-    else if (v !== false && v !== undefined) e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
 
 const $ = (id) => document.getElementById(id);
 const status = $('terms-status');

@@ -2,17 +2,11 @@
 // page links to), from the service worker. Rendering only: every number comes from the ledger.
 
 import { PageRequest } from '../messages.js';
+import { el } from '../ui.js';
 
 const main = document.getElementById('ledger');
 const REASONS_SHOWN = 5;
 const LIST_SHOWN = 8;
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
 
 const ask = (message) => chrome.runtime.sendMessage(message);
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;

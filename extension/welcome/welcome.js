@@ -3,31 +3,17 @@
 // and grants, which a first run has none of, are kept all the same.
 
 import { PageRequest } from '../messages.js';
-
-const ask = async (message) => {
-  const reply = await chrome.runtime.sendMessage(message);
-  if (reply?.error) throw new Error(reply.error);
-  return reply;
-};
+import { ask, el } from '../ui.js';
 
 const box = document.getElementById('presets');
 const status = document.getElementById('status');
 
 function show(presets, current) {
   box.replaceChildren(...presets.map((p) => {
-    const card = document.createElement('div');
-    card.className = 'preset';
-    card.setAttribute('aria-current', String(p.key === current));
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.dataset.preset = p.key;
-    button.textContent = p.key === current ? `${p.name} (your terms now)` : `Use “${p.name}”`;
-    const description = document.createElement('p');
-    description.id = `preset-${p.key}`;
-    description.textContent = p.description;
-    button.setAttribute('aria-describedby', description.id);
-    card.append(button, description);
-    return card;
+    const description = el('p', { id: `preset-${p.key}` }, p.description);
+    const button = el('button', { type: 'button', 'data-preset': p.key, 'aria-describedby': description.id },
+      p.key === current ? `${p.name} (your terms now)` : `Use “${p.name}”`);
+    return el('div', { class: 'preset', 'aria-current': String(p.key === current) }, button, description);
   }));
 }
 
