@@ -138,7 +138,23 @@
   // -- Wrapping without a trace ----------------------------------------------------------------------
 
   const originals = new WeakMapCtor(); // wrapper → original, for toString
-  const nativeString = (f) => apply(fnToString, apply(weakGet, originals, [f]) ?? f, []);
+  const FunctionPrototype = Function.prototype;
+  const { getPrototypeOf } = Object;
+  let ownToString = null;
+
+  // A wrapper's source is its original's. A function of another realm of this page (a frame's,
+  // which has its own copy of this script and its own wrappers) is shown by that realm's
+  // toString, which knows them: the page cannot read a frame's wrapper through this one.
+  function nativeString(f) {
+    const original = apply(weakGet, originals, [f]);
+    if (original) return apply(fnToString, original, []);
+    const proto = typeof f === 'function' ? getPrototypeOf(f) : null;
+    if (proto && proto !== FunctionPrototype) {
+      const other = getOwnPropertyDescriptor(proto, 'toString')?.value;
+      if (typeof other === 'function' && other !== ownToString) return apply(other, f, []);
+    }
+    return apply(fnToString, f, []);
+  }
 
   /** Replaces `owner[name]` (a method) with `make(original)`, shaped as the original. */
   function wrap(owner, name, make) {
@@ -152,7 +168,10 @@
     defineProperty(owner, name, { ...d, value: wrapper });
   }
 
-  wrap(Function.prototype, 'toString', () => ({ toString() { return nativeString(this); } }).toString);
+  wrap(Function.prototype, 'toString', () => {
+    ownToString = ({ toString() { return nativeString(this); } }).toString;
+    return ownToString;
+  });
 
   const nameOf = (error) => {
     try {

@@ -1,7 +1,8 @@
-// Permission prompts in real Chromium (asks.example, and widget.example framed in it): what a
-// page sees with Trust Ledger is what it sees without (outcomes, errors, the wrapped functions'
-// shape); the terms deny without a prompt what the browser's content settings cannot; each call
-// is recorded under the frame that made it, with or without a click, and what came of it.
+// Permission prompts in real Chromium (asks.example, widget.example framed in it, and the attacks
+// of hostile.example): what a page sees with Trust Ledger is what it sees without (outcomes,
+// errors, the wrapped functions' shape); the terms deny without a prompt what the browser's
+// content settings cannot; each call is recorded under the frame that made it, with or without a
+// click, and what came of it; the popup shows it; a hostile page cannot forge, spoof or unwrap.
 // Run by `./build.sh test` after `./build.sh` has assembled dist/chromium.
 
 import { test } from 'node:test';
@@ -94,13 +95,13 @@ test('the terms deny MIDI, idle detection, storage access and window management 
 });
 
 // The ledger's record of asks.example once `count` calls are in it.
-async function asksRecorded(h, count) {
+async function asksRecorded(h, count, name = 'asks.example') {
   for (let i = 0; i < 100; i++) {
-    const site = (await ledger(h)).sites['asks.example'];
+    const site = (await ledger(h)).sites[name];
     if (site?.recentAsks?.length >= count) return site;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`asks.example never had ${count} calls recorded`);
+  throw new Error(`${name} never had ${count} calls recorded`);
 }
 
 test('each call is recorded under the frame that made it, with or without a click, and costs trust as the model says', async (t) => {
@@ -201,4 +202,44 @@ test('the popup shows what the site asked for and what it has access to now, and
   assert.deepEqual(terms.exceptions['asks.example'], { permissions: { camera: 'deny' } });
   await h.visit(page, PAGE);
   assert.equal(await page.evaluate(() => navigator.permissions.query({ name: 'camera' }).then((s) => s.state)), 'denied');
+});
+
+test('a hostile page cannot forge reports, spoof a click, tell the observers from natives, unwrap them or read the terms', async (t) => {
+  const h = await launch({ extensionDir });
+  t.after(() => h.close());
+  const page = await h.context.newPage();
+  await untilObserving(h, page);
+  // hostile.example's attacks are in its own source, each noting what it got (read from the DOM:
+  // the page breaks the intrinsics Playwright's evaluate would use in its world).
+  await h.visit(page, 'https://hostile.example/');
+  await page.waitForFunction(() => document.getElementById('out').textContent !== '');
+  const attacks = JSON.parse(await page.textContent('#out'));
+
+  // Reading the terms: no extension API in the page, and its forged port gets no decision.
+  assert.equal(attacks.chromeRuntime, 'undefined');
+  assert.equal(attacks.decide, 'none');
+  // Detecting: every wrapper looks native, through its own realm's toString and a fresh frame's.
+  assert.deepEqual(attacks.looksNative, [true, true, true, true, true]);
+  assert.equal(attacks.childLooksNative, 'function query() { [native code] }');
+  // Breaking the tools: the observers never used the page's replaced postMessage.
+  assert.equal(attacks.intercepted, undefined);
+  // Spoofing a click fooled the page itself, not the record.
+  assert.equal(attacks.spoofed, true);
+  assert.equal(attacks.notifications, 'denied');
+
+  // What reached the ledger: exactly the page's real calls, under its own site. The forged
+  // "granted camera for news.example" did not; the probe from the fresh frame (instrumented
+  // before the page could reach it) and the one made after the page broke its intrinsics did.
+  await asksRecorded(h, 3, 'hostile.example');
+  await new Promise((r) => setTimeout(r, 300)); // anything forged would have arrived by now
+  const l = await ledger(h);
+  assert.deepEqual(l.sites['hostile.example'].recentAsks.map((a) => [a.capability, a.call, a.activation, a.outcome, a.origin]), [
+    ['notifications', 'Notification.requestPermission', false, 'denied', 'https://hostile.example'],
+    ['camera', 'navigator.permissions.query', false, 'prompt', 'https://hostile.example'],
+    ['geolocation', 'navigator.permissions.query', false, 'prompt', 'https://hostile.example'],
+  ]);
+  for (const [name, s] of Object.entries(l.sites)) {
+    if (name !== 'hostile.example') assert.deepEqual(s.recentAsks ?? [], [], `${name} has no asks`);
+  }
+  assert.ok(l.sites['hostile.example'].changes.some((c) => c.reason === 'hostile.example asked for notifications without a click'));
 });
