@@ -411,6 +411,17 @@ async function answer(s, message) {
     }
     case PageRequest.ACCESS:
       return typeof message.site === 'string' ? { access: await access(message.site) } : { error: 'no site given' };
+    case PageRequest.ACCESS_ALL: {
+      const terms = JSON.parse((await readTerms()).toJson());
+      const names = new Set([...s.ledger.summaries().map((x) => x.site), ...Object.keys(terms.exceptions),
+        ...terms.grants.map((g) => g.site)]);
+      const sites = [];
+      for (const site of [...names].sort()) {
+        const rows = await access(site);
+        if (rows.length) sites.push({ site, access: rows });
+      }
+      return { sites };
+    }
     case PageRequest.REVOKE: {
       if (typeof message.site !== 'string' || typeof message.capability !== 'string') return { error: 'a site and a capability' };
       try {

@@ -29,6 +29,9 @@ export const PageRequest = Object.freeze({
    *  'grant' | 'terms' | 'browser', until? }] } (source: a time-limited grant, the person's terms,
    *  or the browser's own site setting, granted at a prompt) */
   ACCESS: 'access',
+  /** What every site may use now (sites of the ledger and of the terms): { type } →
+   *  { sites: [{ site, access: [as ACCESS] }] }, only sites with some access, by name */
+  ACCESS_ALL: 'accessAll',
   /** Takes a capability back from a site: its grants end, and the site is denied it from now on
    *  unless only a grant gave it: { type, site, capability } → { json } | { error } */
   REVOKE: 'revoke',

@@ -63,6 +63,47 @@ table.tHead.addEventListener('click', (event) => {
 });
 filter.addEventListener('input', render);
 
+// -- Access now, on every site -----------------------------------------------------------------------
+
+const accessTable = document.getElementById('access');
+const accessStatus = document.getElementById('access-status');
+const ends = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const WHY = { terms: 'your terms', browser: 'allowed at a browser prompt' };
+
+async function loadAccess() {
+  try {
+    const { sites: all } = await ask({ type: PageRequest.ACCESS_ALL });
+    const rows = all.flatMap(({ site, access }) => access.map((a) => el('tr', {},
+      el('td', { class: 'site' }, el('a', { href: `../popup/popup.html?site=${encodeURIComponent(site)}` }, site)),
+      el('td', {}, a.name),
+      el('td', {}, a.source === 'grant' ? `until ${ends.format(a.until)}` : WHY[a.source]),
+      el('td', {}, el('button', { type: 'button', 'data-site': site, 'data-capability': a.capability },
+        `Revoke ${a.name.toLowerCase()} on ${site}`)))));
+    accessTable.tBodies[0].replaceChildren(...rows);
+    accessTable.hidden = rows.length === 0;
+    if (!rows.length) accessStatus.textContent = 'No site has any permission from you.';
+  } catch (e) {
+    accessStatus.textContent = `Access could not be read: ${e.message}`;
+  }
+}
+
+// The editor saved the terms: what sites may use may have changed.
+document.addEventListener('trustledger:terms-saved', () => loadAccess());
+
+accessTable.addEventListener('click', async (event) => {
+  const { site, capability } = event.target.dataset ?? {};
+  if (!site || !capability) return;
+  try {
+    await ask({ type: PageRequest.REVOKE, site, capability });
+    // The terms changed (a grant ended, or an exception now denies): the editor reads them again.
+    document.dispatchEvent(new Event('trustledger:terms-changed'));
+    await loadAccess();
+    accessStatus.textContent = `Revoked: ${capability} on ${site}.`;
+  } catch (e) {
+    accessStatus.textContent = `Not revoked: ${e.message}`;
+  }
+});
+
 // -- The ledger as a file -------------------------------------------------------------------------
 
 const fileStatus = document.getElementById('file-status');
@@ -93,7 +134,7 @@ importInput.addEventListener('change', async () => {
   try {
     const { added, combined } = await ask({ type: PageRequest.IMPORT, json: await file.text() });
     say(`Imported ${file.name}: ${added} new site${added === 1 ? '' : 's'}, ${combined} combined with yours.`);
-    await load();
+    await Promise.all([load(), loadAccess()]);
   } catch (e) {
     say(`${file.name} was not imported, and nothing changed. ${e.message}`, true);
   } finally {
@@ -101,4 +142,4 @@ importInput.addEventListener('change', async () => {
   }
 });
 
-await load();
+await Promise.all([load(), loadAccess()]);

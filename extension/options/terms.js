@@ -28,6 +28,7 @@ async function save(next, done = 'Saved.') {
     const { json } = await ask({ type: PageRequest.SET_TERMS, json: JSON.stringify(next) });
     terms = JSON.parse(json);
     say(status, done);
+    document.dispatchEvent(new Event('trustledger:terms-saved'));
     return true;
   } catch (e) {
     say(status, `Not saved, your terms are unchanged: ${e.message}`, true);
@@ -237,6 +238,7 @@ $('add-grant').addEventListener('submit', async (event) => {
     const { json } = await ask({ type: PageRequest.GRANT, site, capability, minutes: Number($('grant-minutes').value) });
     terms = JSON.parse(json);
     renderGrants();
+    document.dispatchEvent(new Event('trustledger:terms-saved'));
     $('grant-site').value = '';
     say(status, `Allowed: ${capability} on ${site}, until ${ends.format(terms.grants.find((g) => g.site === site && g.capability === capability).until)}.`);
   } catch (e) {
@@ -287,6 +289,7 @@ importInput.addEventListener('change', async () => {
     const { json } = await ask({ type: PageRequest.SET_TERMS, json: await file.text() });
     terms = JSON.parse(json);
     render();
+    document.dispatchEvent(new Event('trustledger:terms-saved'));
     say(fileStatus, `Imported ${file.name}: these are your terms now.`);
   } catch (e) {
     say(fileStatus, `${file.name} was not imported, and your terms are unchanged. ${e.message}`, true);
@@ -302,6 +305,16 @@ function render() {
   renderExceptions();
   renderGrants();
 }
+
+// Another part of the page changed the terms (a revoke in "Access now"): read them again.
+document.addEventListener('trustledger:terms-changed', async () => {
+  try {
+    terms = JSON.parse((await ask({ type: PageRequest.TERMS })).json);
+    render();
+  } catch (e) {
+    say(status, `Your terms could not be read: ${e.message}`, true);
+  }
+});
 
 try {
   const reply = await ask({ type: PageRequest.TERMS });

@@ -243,3 +243,32 @@ test('a hostile page cannot forge reports, spoof a click, tell the observers fro
   }
   assert.ok(l.sites['hostile.example'].changes.some((c) => c.reason === 'hostile.example asked for notifications without a click'));
 });
+
+test('the options page shows what every site may use now, and revokes it', async (t) => {
+  const h = await launch({ extensionDir });
+  t.after(() => h.close());
+  await changeTerms(h, (terms) => { terms.exceptions = { 'asks.example': { permissions: { camera: 'allow' } } }; });
+  const page = await h.context.newPage();
+  await page.goto(`chrome-extension://${h.extensionId}/options/options.html`);
+  assert.equal((await page.evaluate(() => chrome.runtime.sendMessage(
+    { type: 'grant', site: 'news.example', capability: 'geolocation', minutes: 60 }))).error, undefined);
+  await page.reload();
+  await page.waitForSelector('#access tbody tr');
+  const rows = () => page.$$eval('#access tbody tr', (trs) => trs.map((tr) => [...tr.cells].slice(0, 3).map((c) => c.textContent)));
+  const listed = await rows();
+  assert.deepEqual(listed.map((r) => r.slice(0, 2)), [['asks.example', 'Camera'], ['news.example', 'Your location']]);
+  assert.equal(listed[0][2], 'your terms');
+  assert.match(listed[1][2], /^until /);
+  assert.deepEqual(await axeViolations(page), []);
+
+  // Revoking the camera denies it on asks.example; the terms editor on the same page follows.
+  await page.click('#access button[data-site="asks.example"]');
+  await page.waitForFunction(() => document.getElementById('access-status').textContent === 'Revoked: camera on asks.example.');
+  assert.deepEqual((await rows()).map((r) => r[0]), ['news.example']);
+  await page.waitForFunction(() => document.querySelector('#exceptions details[data-site="asks.example"] select[data-path="permissions.camera"]')?.value === 'deny');
+  // A change in the editor now keeps the revoke (it works on the terms as they are).
+  await page.uncheck('#object-li');
+  await page.waitForFunction(() => document.getElementById('terms-status').textContent === 'Saved.');
+  const terms = JSON.parse((await page.evaluate(() => chrome.runtime.sendMessage({ type: 'terms' }))).json);
+  assert.deepEqual(terms.exceptions['asks.example'], { permissions: { camera: 'deny' } });
+});
