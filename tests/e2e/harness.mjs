@@ -266,25 +266,31 @@ async function poll(done, what) {
 // it is gone, so that its files can be removed. Linux only: the processes are found by their
 // --user-data-dir flag; the browser leads a process group (Playwright spawns it detached), and
 // killing the group takes its helpers, whose command lines do not name the profile.
+// Kills every process of the browser on `profileDir`, again and again until none is left: a
+// loaded machine may still be starting one (a helper such as the crash handler, which names the
+// profile in another argument and leaves the browser's process group) while the others die.
 function killBrowser(profileDir) {
-  for (const pid of browserPids(profileDir)) {
-    for (const target of [-pid, pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-      } catch {
-        // not a group leader, or already gone
+  const deadline = Date.now() + 5_000;
+  for (let pids = browserPids(profileDir); pids.length > 0 && Date.now() < deadline; pids = browserPids(profileDir)) {
+    for (const pid of pids) {
+      for (const target of [-pid, pid]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {
+          // not a group leader, or already gone
+        }
       }
     }
+    sleepSync(20);
   }
-  const deadline = Date.now() + 5_000;
-  while (browserPids(profileDir).length > 0 && Date.now() < deadline) sleepSync(20);
 }
 
+// The processes whose command line names the profile directory (the browser's `--user-data-dir`,
+// or a helper's path under it).
 function browserPids(profileDir) {
-  const flag = `--user-data-dir=${profileDir}`;
   return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(flag);
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.includes(profileDir));
     } catch {
       return false;
     }
