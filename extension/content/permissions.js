@@ -112,8 +112,10 @@
     });
   }
 
-  /** Reports one call: `outcome` one of granted, denied, dismissed, error, prompt, unsupported. */
-  // Never throws: nothing here may change what the page's call does.
+  /**
+   * Reports one call: `outcome` one of granted, denied, dismissed, error, prompt, unsupported.
+   * Never throws: nothing here may change what the page's call does.
+   */
   function report(capability, call, activation, outcome, { probe = false, byTerms = false } = {}) {
     try {
       send({ kind: 'permission', capability: StringCtor(capability), call, probe, activation, outcome: StringCtor(outcome), byTerms });
