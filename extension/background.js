@@ -322,25 +322,33 @@ const grant = (site, capability, minutes) => inTurn(async () => {
   return terms.toJson();
 });
 
-/** What `site` may use now, capability by capability (see PageRequest.ACCESS). */
-async function access(site) {
+/**
+ * What each of `sites` may use now, capability by capability (see PageRequest.ACCESS): the terms
+ * are read once, whatever the number of sites. Resolves to [{ site, access }].
+ */
+async function accessOf(sites) {
   const terms = await readTerms();
   const at = now();
   const { grants } = JSON.parse(terms.toJson());
-  const { permissions } = terms.forSite(site, at);
-  const url = `https://${site}/`;
-  const rows = [];
-  for (const c of WasmTerms.catalogue().capabilities) {
-    const grant = grants.find((g) => g.site === site && g.capability === c.key && g.until > at);
-    if (grant) rows.push({ capability: c.key, name: c.name, source: 'grant', until: grant.until });
-    else if (permissions[c.key] === 'allow') rows.push({ capability: c.key, name: c.name, source: 'terms' });
-    else if (c.contentSetting && permissions[c.key] === 'ask') {
-      // Asked for at a prompt and allowed there: the browser's own setting for the site.
-      const { setting } = await chrome.contentSettings[c.contentSetting].get({ primaryUrl: url, secondaryUrl: url });
-      if (setting === 'allow') rows.push({ capability: c.key, name: c.name, source: 'browser' });
+  const { capabilities } = WasmTerms.catalogue();
+  const all = [];
+  for (const site of sites) {
+    const { permissions } = terms.forSite(site, at);
+    const url = `https://${site}/`;
+    const rows = [];
+    for (const c of capabilities) {
+      const grant = grants.find((g) => g.site === site && g.capability === c.key && g.until > at);
+      if (grant) rows.push({ capability: c.key, name: c.name, source: 'grant', until: grant.until });
+      else if (permissions[c.key] === 'allow') rows.push({ capability: c.key, name: c.name, source: 'terms' });
+      else if (c.contentSetting && permissions[c.key] === 'ask') {
+        // Asked for at a prompt and allowed there: the browser's own setting for the site.
+        const { setting } = await chrome.contentSettings[c.contentSetting].get({ primaryUrl: url, secondaryUrl: url });
+        if (setting === 'allow') rows.push({ capability: c.key, name: c.name, source: 'browser' });
+      }
     }
+    all.push({ site, access: rows });
   }
-  return rows;
+  return all;
 }
 
 /** Takes `capability` back from `site` (see PageRequest.REVOKE). */
@@ -410,17 +418,12 @@ async function answer(s, message) {
       return site ? { site } : { error: `“${message.input}” names no site: type a site such as example.com` };
     }
     case PageRequest.ACCESS:
-      return typeof message.site === 'string' ? { access: await access(message.site) } : { error: 'no site given' };
+      return typeof message.site === 'string' ? { access: (await accessOf([message.site]))[0].access } : { error: 'no site given' };
     case PageRequest.ACCESS_ALL: {
       const terms = JSON.parse((await readTerms()).toJson());
       const names = new Set([...s.ledger.summaries().map((x) => x.site), ...Object.keys(terms.exceptions),
         ...terms.grants.map((g) => g.site)]);
-      const sites = [];
-      for (const site of [...names].sort()) {
-        const rows = await access(site);
-        if (rows.length) sites.push({ site, access: rows });
-      }
-      return { sites };
+      return { sites: (await accessOf([...names].sort())).filter((x) => x.access.length) };
     }
     case PageRequest.REVOKE: {
       if (typeof message.site !== 'string' || typeof message.capability !== 'string') return { error: 'a site and a capability' };
