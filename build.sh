@@ -93,6 +93,12 @@ need_browser() {
   [ -n "${CHROMIUM:-}" ] || apt_install chromium:chromium
 }
 
+# The tests that answer real permission prompts run a headed browser on a virtual display (Xvfb)
+# and press the prompt's keys (xdotool): headless Chromium never shows a prompt.
+need_display() {
+  apt_install Xvfb:xvfb xdotool:xdotool
+}
+
 build_all() {
   setup
   mkdir -p "$BUILD"
@@ -125,6 +131,7 @@ run_tests() {
   build_extension
   log "browser tests (Debian's chromium, Playwright)"
   need_browser
+  need_display
   node --test tests/e2e/
 }
 

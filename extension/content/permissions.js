@@ -45,6 +45,7 @@
   const statusName = getter(globalThis.PermissionStatus?.prototype, 'name');
   const statusState = getter(globalThis.PermissionStatus?.prototype, 'state');
   const errorName = getter(DOMException.prototype, 'name');
+  const errorMessage = getter(DOMException.prototype, 'message');
   const positionErrorCode = getter(globalThis.GeolocationPositionError?.prototype, 'code');
   const videoTracks = globalThis.MediaStream?.prototype.getVideoTracks;
   const audioTracks = globalThis.MediaStream?.prototype.getAudioTracks;
@@ -175,29 +176,33 @@
     return ownToString;
   });
 
-  const nameOf = (error) => {
+  const read = (get, error) => {
     try {
-      return apply(errorName, error, []);
+      return apply(get, error, []);
     } catch {
       return '';
     }
   };
-  // What a rejection says: the person (or the terms) refused, nothing was chosen, or it failed.
-  const outcomeOf = (error) => {
-    const name = nameOf(error);
+  // What a rejection says: the person (or the terms) refused, closed the prompt or the chooser
+  // without choosing, or the call failed. Chromium rejects a dismissed camera or microphone
+  // prompt with "Permission dismissed"; a device chooser closed empty with NotFoundError, which
+  // from a prompt means there was no such device (an error).
+  const outcomeOf = (error, chooser = false) => {
+    const name = read(errorName, error);
+    if (name === 'NotAllowedError' && read(errorMessage, error) === 'Permission dismissed') return 'dismissed';
     if (name === 'NotAllowedError' || name === 'SecurityError') return 'denied';
-    if (name === 'NotFoundError' || name === 'AbortError') return 'dismissed';
+    if (chooser && name === 'NotFoundError') return 'dismissed';
     return 'error';
   };
 
   /** A promise-returning method: reports its outcome; `granted(result)` reads a resolved value. */
-  function promising(owner, name, capability, call, granted = () => 'granted') {
+  function promising(owner, name, capability, call, { granted = () => 'granted', chooser = false } = {}) {
     wrap(owner, name, (original) => ({
       [name](...args) {
         const activation = activeNow();
         return observed(apply(original, this, args),
           (value) => report(capability, call, activation, granted(value)),
-          (error) => report(capability, call, activation, outcomeOf(error)));
+          (error) => report(capability, call, activation, outcomeOf(error, chooser)));
       },
     })[name]);
   }
@@ -228,7 +233,7 @@
   // Notifications: 'default' after the prompt means it was dismissed.
   if (globalThis.Notification) {
     promising(Notification, 'requestPermission', 'notifications', 'Notification.requestPermission',
-      (result) => (result === 'granted' ? 'granted' : result === 'denied' ? 'denied' : 'dismissed'));
+      { granted: (result) => (result === 'granted' ? 'granted' : result === 'denied' ? 'denied' : 'dismissed') });
   }
 
   // Location: the outcome comes through the page's own callbacks, which are called as before.
@@ -332,10 +337,10 @@
   promising(globalThis.Clipboard?.prototype, 'read', 'clipboard-read', 'navigator.clipboard.read');
   promising(globalThis.Clipboard?.prototype, 'readText', 'clipboard-read', 'navigator.clipboard.readText');
   promising(globalThis.PushManager?.prototype, 'subscribe', 'push', 'PushManager.subscribe');
-  promising(globalThis.USB?.prototype, 'requestDevice', 'usb', 'navigator.usb.requestDevice');
-  promising(globalThis.HID?.prototype, 'requestDevice', 'hid', 'navigator.hid.requestDevice');
-  promising(globalThis.Serial?.prototype, 'requestPort', 'serial', 'navigator.serial.requestPort');
-  promising(globalThis.Bluetooth?.prototype, 'requestDevice', 'bluetooth', 'navigator.bluetooth.requestDevice');
+  promising(globalThis.USB?.prototype, 'requestDevice', 'usb', 'navigator.usb.requestDevice', { chooser: true });
+  promising(globalThis.HID?.prototype, 'requestDevice', 'hid', 'navigator.hid.requestDevice', { chooser: true });
+  promising(globalThis.Serial?.prototype, 'requestPort', 'serial', 'navigator.serial.requestPort', { chooser: true });
+  promising(globalThis.Bluetooth?.prototype, 'requestDevice', 'bluetooth', 'navigator.bluetooth.requestDevice', { chooser: true });
 
   // What the browser's content settings cannot deny: the terms are asked first, and a denial is
   // the one Chromium gives (its messages, as Chromium 156 words them).

@@ -77,7 +77,7 @@ function asksSection(site) {
   ];
 }
 
-const SOURCES = { grant: 'for a while', terms: 'by your terms', browser: 'allowed at a prompt' };
+const SOURCES = { grant: 'for a while', terms: 'by your terms', browser: 'allowed at a browser prompt' };
 
 function accessSection(name, rows) {
   const row = (r) => [

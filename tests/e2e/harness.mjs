@@ -22,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFixtureServer } from './server.mjs';
+import { pressKeys, startDisplay } from './display.mjs';
 
 const SITES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sites');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -44,9 +45,10 @@ process.on('exit', () => {
  * Launches Chromium with the unpacked extension at `extensionDir` on a fresh profile (or on
  * `userDataDir`, which is then left in place at close) and waits for its service worker.
  * `extensionDir: null` launches the same browser with no extension (for comparisons);
- * `headless: false` opens a window (it needs a display). Resolves to a Harness.
+ * `headless: false` opens a window, on a virtual display of its own (Xvfb) unless DISPLAY is set;
+ * `args` adds Chromium flags. Resolves to a Harness.
  */
-export async function launch({ extensionDir, userDataDir, headless = true } = {}) {
+export async function launch({ extensionDir, userDataDir, headless = true, args = [] } = {}) {
   if (extensionDir === undefined) throw new Error('launch: extensionDir is required (null for none)');
   const tempDir = await mkdtemp(join(tmpdir(), 'trustledger-e2e-'));
   const harness = new Harness({
@@ -54,6 +56,7 @@ export async function launch({ extensionDir, userDataDir, headless = true } = {}
     profileDir: userDataDir ? resolve(userDataDir) : join(tempDir, 'profile'),
     tempDir,
     headless,
+    args,
   });
   try {
     await harness.start();
@@ -76,15 +79,18 @@ class Harness {
 
   #extensionDir;
   #headless;
+  #args;
+  #display = null;
   #tempDir;
   #browserSession = null;
   #lastBrowserActivity = 0;
   #closed = false;
   #exitCleanup;
 
-  constructor({ extensionDir, profileDir, tempDir, headless }) {
+  constructor({ extensionDir, profileDir, tempDir, headless, args }) {
     this.#extensionDir = extensionDir;
     this.#headless = headless;
+    this.#args = args;
     this.userDataDir = profileDir;
     this.#tempDir = tempDir;
     this.#exitCleanup = () => {
@@ -95,6 +101,10 @@ class Harness {
   }
 
   async start() {
+    if (!this.#headless && !process.env.DISPLAY) {
+      this.#display = await startDisplay();
+      exitCleanups.add(this.#display.close);
+    }
     this.server = await startFixtureServer({ sitesDir: SITES_DIR, tlsDir: this.#tempDir });
     await seedProfile(this.userDataDir);
     await this.#launchBrowser();
@@ -116,6 +126,15 @@ class Harness {
       predicate: (w) => w.url().startsWith(this.#scope()),
       timeout: WORKER_TIMEOUT_MS,
     });
+  }
+
+  /**
+   * Presses keys in the browser's focused window (a headed browser only): with a permission
+   * prompt open, 'Escape' dismisses it. See display.mjs.
+   */
+  async pressKeys(...keys) {
+    if (this.#headless) throw new Error('pressKeys: the browser is headless; launch it with headless: false');
+    await pressKeys(this.#display ?? { name: process.env.DISPLAY }, ...keys);
   }
 
   /** 'running' or 'stopped', without waking the worker. */
@@ -162,6 +181,10 @@ class Harness {
     this.#closed = true;
     await this.#closeBrowser();
     await this.server?.close();
+    if (this.#display) {
+      this.#display.close();
+      exitCleanups.delete(this.#display.close);
+    }
     await rm(this.#tempDir, { recursive: true, force: true });
     exitCleanups.delete(this.#exitCleanup);
   }
@@ -174,7 +197,8 @@ class Harness {
       headless: this.#headless,
       ignoreDefaultArgs: ['--disable-extensions'],
       viewport: this.#headless ? { width: 1280, height: 720 } : null,
-      args: chromiumArgs(this.#extensionDir, this.server),
+      args: [...chromiumArgs(this.#extensionDir, this.server), ...this.#args],
+      ...(this.#display ? { env: { ...process.env, DISPLAY: this.#display.name } } : {}),
     });
     this.#browserSession = await this.context.browser().newBrowserCDPSession();
     const touch = () => { this.#lastBrowserActivity = Date.now(); };

@@ -14,7 +14,7 @@ import { axeViolations, changeTerms, ledger, untilObserving } from './trustledge
 
 const extensionDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'chromium');
 const PAGE = 'https://asks.example/';
-const CALLS = ['notifications', 'geolocation', 'camera', 'microphone', 'clipboard', 'midi', 'idle', 'storage', 'screens'];
+const CALLS = ['notifications', 'geolocation', 'watch', 'camera', 'microphone', 'clipboard', 'clipboardItems', 'midi', 'idle', 'storage', 'screens', 'push'];
 const PROBES = ['geolocation', 'camera', 'microphone', 'midi', 'notifications', 'bogus-name', 'push'];
 
 // Every call, first without a click (from the test), then each with one (its button), in the page;

@@ -6,6 +6,10 @@ window.seen = [];
 const saw = (name) => (outcome) => window.seen.push([name, outcome]);
 const failed = (name) => (error) => window.seen.push([name, `${error.name}: ${error.message}`]);
 
+// A P-256 public key (uncompressed point) for push subscriptions; no push service ever sees it.
+const KEY = Uint8Array.from(atob('BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U'
+  .replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+
 window.ask = {
   notifications: () => Notification.requestPermission().then(saw('notifications'), failed('notifications')),
   geolocation: () => new Promise((done) => navigator.geolocation.getCurrentPosition(
@@ -18,6 +22,21 @@ window.ask = {
   idle: () => IdleDetector.requestPermission().then(saw('idle'), failed('idle')),
   storage: () => document.requestStorageAccess().then(() => saw('storage')('granted'), failed('storage')),
   screens: () => window.getScreenDetails().then(() => saw('screens')('granted'), failed('screens')),
+  // Screen sharing and device choosers: a headless browser leaves them open for ever.
+  display: () => navigator.mediaDevices.getDisplayMedia({ video: true }).then(() => saw('display')('granted'), failed('display')),
+  serial: () => navigator.serial.requestPort().then(() => saw('serial')('granted'), failed('serial')),
+  hid: () => navigator.hid.requestDevice({ filters: [] }).then((d) => saw('hid')(`granted ${d.length}`), failed('hid')),
+  clipboardItems: () => navigator.clipboard.read().then(() => saw('clipboardItems')('granted'), failed('clipboardItems')),
+  // Location watched until the first answer.
+  watch: () => new Promise((done) => {
+    const id = navigator.geolocation.watchPosition(
+      () => { navigator.geolocation.clearWatch(id); done(saw('watch')('granted')); },
+      (e) => { navigator.geolocation.clearWatch(id); done(saw('watch')(`error ${e.code}: ${e.message}`)); });
+  }),
+  push: () => navigator.serviceWorker.register('/push-worker.js')
+    .then(() => navigator.serviceWorker.ready)
+    .then((r) => r.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: KEY }))
+    .then(() => saw('push')('granted'), failed('push')),
   probe: (names) => Promise.all(names.map((name) => navigator.permissions.query({ name })
     .then((s) => saw(`probe ${name}`)(s.state), failed(`probe ${name}`)))),
 };
