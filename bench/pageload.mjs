@@ -2,19 +2,24 @@
 // real Chromium (tests/e2e/harness.mjs) on the fixture sites (tests/e2e/sites, the pages of
 // INVENTORY).
 //
-// 1. Page load with and without the extension. Three browsers run side by side: one with the
-//    extension, one with the floor (bench/floor/background.js: the same manifest and the same
-//    webRequest listeners, doing nothing), one without. Every page is visited in each, one visit
-//    at a time, the order of the three cycling through all six permutations, over ROUNDS rounds
-//    after WARMUP unmeasured rounds. That way a change in the machine's speed falls on all sides
-//    alike. Each visit starts from
-//    about:blank, so it is a fresh navigation. The fixture server sends no-store, so every visit
-//    fetches everything again. A visit's time is the page's own Navigation Timing,
-//    loadEventEnd - startTime, not Node's wall clock. The ratio is the sum over pages of the
-//    median with the extension, divided by the same sum without. That is the cost of loading
-//    every page once, with long pages weighing more. Target ≤ 1.05. The floor's ratio is what
-//    observing every request and response costs any extension here; with ÷ floor is Trust
-//    Ledger's own share.
+// 1. Page load with and without the extension. Four browsers run side by side:
+//    - with: Trust Ledger, its blocking turned off so that every side loads the same requests
+//      (with the default terms, blocked advertising makes pages load less, and faster);
+//    - floor: the same manifest, so the same page scripts (content/*.js: GPC, the permission
+//      observers, their relay), and a worker (bench/floor/background.js) that registers the same
+//      webRequest listeners and does nothing;
+//    - listeners: the floor without the page scripts;
+//    - without: no extension.
+//    Every page is visited in each, one visit at a time, the order of the four cycling through
+//    all 24 permutations, over ROUNDS rounds after WARMUP unmeasured rounds. That way a change
+//    in the machine's speed falls on all sides alike. Each visit starts from about:blank, so it
+//    is a fresh navigation. The fixture server sends no-store, so every visit fetches everything
+//    again. A visit's time is the page's own Navigation Timing, loadEventEnd - startTime, not
+//    Node's wall clock. A ratio is the sum over pages of the median on one side, divided by the
+//    same sum on another. That is the cost of loading every page once, with long pages weighing
+//    more. Target: with ÷ without ≤ 1.05. listeners ÷ without is what observing every request
+//    and response costs any extension here; floor ÷ listeners is what the page scripts cost;
+//    with ÷ floor is the rest of Trust Ledger's own work.
 // 2. Service-worker cold start. The ledger is flushed (as it is before the browser stops an idle
 //    worker), the worker is stopped through DevTools, and a page is visited, whose requests wake
 //    it. The worker's startupTimings() then gives engineReady and firstClassified in ms since it
@@ -29,13 +34,13 @@
 // usage: node bench/pageload.mjs [EXTENSION_DIR] [OUT.json] [ROUNDS]
 //        EXTENSION_DIR defaults to dist/chromium (./build.sh); ROUNDS to 15.
 
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launch } from '../tests/e2e/harness.mjs';
-import { ledger, untilObserving } from '../tests/e2e/trustledger.mjs';
+import { changeTerms, ledger, untilObserving } from '../tests/e2e/trustledger.mjs';
 import { INVENTORY } from '../tests/e2e/sites/inventory.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,14 +53,22 @@ const LOAD_TARGET = 1.05;
 const COLD_TARGET_MS = 20;
 const PAGES = Object.keys(INVENTORY);
 
-const SIDES = ['with', 'floor', 'without'];
-const ORDERS = [[0, 1, 2], [2, 1, 0], [1, 2, 0], [0, 2, 1], [2, 0, 1], [1, 0, 2]].map((o) => o.map((i) => SIDES[i]));
+const SIDES = ['with', 'floor', 'listeners', 'without'];
+const permutations = (xs) => (xs.length <= 1 ? [xs]
+  : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest])));
+const ORDERS = permutations(SIDES);
 
-// The floor extension: the built extension with bench/floor/background.js as its worker.
-function floorExtension() {
+// The floor extension: the built extension with bench/floor/background.js as its worker; with
+// `pageScripts` false, also without the manifest's content scripts.
+function floorExtension({ pageScripts }) {
   const dir = mkdtempSync(join(tmpdir(), 'trustledger-floor-'));
   cpSync(extensionDir, dir, { recursive: true });
   cpSync(join(ROOT, 'bench', 'floor', 'background.js'), join(dir, 'background.js'));
+  if (!pageScripts) {
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    delete manifest.content_scripts;
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  }
   return dir;
 }
 
@@ -81,30 +94,31 @@ async function timedVisit(h, page, url) {
 }
 
 const harnesses = [];
-let floorDir = null;
+const floorDirs = [];
+const removeFloors = () => floorDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
 process.on('SIGINT', async () => {
   await Promise.all(harnesses.map((h) => h.close()));
-  if (floorDir) rmSync(floorDir, { recursive: true, force: true });
+  removeFloors();
   process.exit(130);
 });
 
-floorDir = floorExtension();
+floorDirs.push(floorExtension({ pageScripts: true }), floorExtension({ pageScripts: false }));
 try {
-  const [withExt, floor, without] = await Promise.all([launch({ extensionDir }), launch({ extensionDir: floorDir }), launch({ extensionDir: null })]);
-  harnesses.push(withExt, floor, without);
-  const sides = {
-    with: { h: withExt, page: await withExt.context.newPage() },
-    floor: { h: floor, page: await floor.context.newPage() },
-    without: { h: without, page: await without.context.newPage() },
-  };
+  const [withExt, floor, listeners, without] = await Promise.all([
+    launch({ extensionDir }), launch({ extensionDir: floorDirs[0] }), launch({ extensionDir: floorDirs[1] }), launch({ extensionDir: null }),
+  ]);
+  harnesses.push(withExt, floor, listeners, without);
+  const sides = Object.fromEntries(await Promise.all(
+    Object.entries({ with: withExt, floor, listeners, without }).map(async ([side, h]) => [side, { h, page: await h.context.newPage() }])));
   const browserVersion = withExt.context.browser()?.version() ?? 'unknown';
 
-  await untilObserving(withExt, sides.with.page);
-  await untilObserving(floor, sides.floor.page);
+  for (const side of ['with', 'floor', 'listeners']) await untilObserving(sides[side].h, sides[side].page);
+  // The same requests on every side: nothing blocked.
+  await changeTerms(withExt, (terms) => { terms.blocking = []; });
 
-  // -- 1. Page load, with, floor and without ----------------------------------------------------------
-  const samples = Object.fromEntries(PAGES.map((url) => [url, { with: [], floor: [], without: [] }]));
-  process.stderr.write(`page load: ${WARMUP} warm-up + ${ROUNDS} rounds × ${PAGES.length} pages × 3 browsers `);
+  // -- 1. Page load, on every side ------------------------------------------------------------------
+  const samples = Object.fromEntries(PAGES.map((url) => [url, Object.fromEntries(SIDES.map((side) => [side, []]))]));
+  process.stderr.write(`page load: ${WARMUP} warm-up + ${ROUNDS} rounds × ${PAGES.length} pages × ${SIDES.length} browsers `);
   for (let round = -WARMUP; round < ROUNDS; round++) {
     for (const [i, url] of PAGES.entries()) {
       for (const side of ORDERS[(round + WARMUP + i) % ORDERS.length]) {
@@ -119,15 +133,19 @@ try {
   const perPage = PAGES.map((url) => {
     const m = Object.fromEntries(SIDES.map((side) => [side, median(samples[url][side])]));
     return {
-      url, withMs: m.with, floorMs: m.floor, withoutMs: m.without, ratio: m.with / m.without, floorRatio: m.floor / m.without,
-      with: stats(samples[url].with), floor: stats(samples[url].floor), without: stats(samples[url].without),
+      url, withMs: m.with, floorMs: m.floor, listenersMs: m.listeners, withoutMs: m.without,
+      ratio: m.with / m.without, floorRatio: m.floor / m.without, pageScriptsRatio: m.floor / m.listeners,
+      ...Object.fromEntries(SIDES.map((side) => [side, stats(samples[url][side])])),
     };
   });
   const sum = (key) => perPage.reduce((a, p) => a + p[key], 0);
-  const [sumWith, sumFloor, sumWithout] = [sum('withMs'), sum('floorMs'), sum('withoutMs')];
+  const [sumWith, sumFloor, sumListeners, sumWithout] = [sum('withMs'), sum('floorMs'), sum('listenersMs'), sum('withoutMs')];
   const loadRatio = sumWith / sumWithout;
   const floorRatio = sumFloor / sumWithout;
+  const listenersRatio = sumListeners / sumWithout;
+  const pageScriptsRatio = sumFloor / sumListeners;
   await without.close();
+  await listeners.close();
 
   // -- 2. Service-worker cold start -----------------------------------------------------------------
   async function coldStarts({ h, page }, label) {
@@ -168,14 +186,18 @@ try {
   // -- Report ---------------------------------------------------------------------------------------
   const env = { chromium: browserVersion, node: process.version, cpus: cpus().length, extensionDir };
   console.log(`\nChromium ${env.chromium}, Node ${env.node}, ${env.cpus} CPUs, extension ${extensionDir}`);
-  console.log(`\nPage load (Navigation Timing loadEventEnd - startTime, ms): median of ${ROUNDS} visits per page and side, after ${WARMUP} warm-up rounds, the three sides' order cycling\n`);
+  console.log(`\nPage load (Navigation Timing loadEventEnd - startTime, ms): median of ${ROUNDS} visits per page and side, after ${WARMUP} warm-up rounds, the four sides' order cycling\n`);
   const w = Math.max(...PAGES.map((u) => u.length), 'sum of medians'.length);
   const row = (name, cells) => console.log(`${name.padEnd(w)}  ${cells.map((c) => c.padStart(7)).join('  ')}`);
-  row('page', ['with', 'floor', 'without', 'with÷wo', 'floor÷wo']);
-  for (const p of perPage) row(p.url, [fmt(p.withMs), fmt(p.floorMs), fmt(p.withoutMs), fmt(p.ratio, 3), fmt(p.floorRatio, 3)]);
-  row('sum of medians', [fmt(sumWith), fmt(sumFloor), fmt(sumWithout), fmt(loadRatio, 3), fmt(floorRatio, 3)]);
+  row('page', ['with', 'floor', 'listen.', 'without', 'with÷wo', 'scripts']);
+  for (const p of perPage) {
+    row(p.url, [fmt(p.withMs), fmt(p.floorMs), fmt(p.listenersMs), fmt(p.withoutMs), fmt(p.ratio, 3), fmt(p.pageScriptsRatio, 3)]);
+  }
+  row('sum of medians', [fmt(sumWith), fmt(sumFloor), fmt(sumListeners), fmt(sumWithout), fmt(loadRatio, 3), fmt(pageScriptsRatio, 3)]);
   console.log(`\npage-load ratio (sum of medians with ÷ without) ${fmt(loadRatio, 3)}: target ≤ ${LOAD_TARGET} ${met(loadRatio <= LOAD_TARGET)}`);
-  console.log(`  the floor (the same listeners, doing nothing) ÷ without: ${fmt(floorRatio, 3)}; Trust Ledger's own share, with ÷ floor: ${fmt(sumWith / sumFloor, 3)}`);
+  console.log(`  observing requests (the listeners, doing nothing) ÷ without: ${fmt(listenersRatio, 3)}`);
+  console.log(`  the page scripts (floor ÷ listeners, "scripts" above): ${fmt(pageScriptsRatio, 3)}`);
+  console.log(`  the rest of Trust Ledger's work (with ÷ floor): ${fmt(sumWith / sumFloor, 3)}; the floor ÷ without: ${fmt(floorRatio, 3)}`);
 
   console.log(`\nService-worker cold start, ${COLD_RUNS} runs (ms; worker fields are since the worker started, "…AfterNav" since the page's navigation start)\n`);
   const kw = Math.max(...coldKeys.map((k) => k.length));
@@ -198,12 +220,15 @@ try {
   if (outPath) {
     writeFileSync(outPath, JSON.stringify({
       env, rounds: ROUNDS, warmup: WARMUP, pages: PAGES,
-      pageLoad: { metric: 'sum of per-page medians with ÷ without', ratio: loadRatio, floorRatio, target: LOAD_TARGET, met: loadRatio <= LOAD_TARGET, sumWith, sumFloor, sumWithout, perPage, samples },
+      pageLoad: {
+        metric: 'sum of per-page medians with ÷ without', ratio: loadRatio, floorRatio, listenersRatio, pageScriptsRatio,
+        target: LOAD_TARGET, met: loadRatio <= LOAD_TARGET, sumWith, sumFloor, sumListeners, sumWithout, perPage, samples,
+      },
       coldStart: { target: COLD_TARGET_MS, met: coldOk, ledgerBytes, summary: coldSummary, samples: cold.runs, floor: { summary: floorCold.summary, samples: floorCold.runs } },
     }, null, 2));
     console.log(`\nwrote ${outPath}`);
   }
 } finally {
   await Promise.all(harnesses.map((h) => h.close()));
-  rmSync(floorDir, { recursive: true, force: true });
+  removeFloors();
 }
