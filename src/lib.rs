@@ -41,6 +41,7 @@
 //! Browser bindings live in `src/web/` and are compiled for `wasm32` only.
 
 pub mod attribution;
+pub mod consent;
 pub mod engine;
 pub mod filters;
 pub mod hash;
