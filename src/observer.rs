@@ -2,11 +2,16 @@
 //! ([`crate::attribution`]), classifies it with the engine, and numbers the events. The service
 //! worker persists each event before the ledger applies it (see `docs/ARCHITECTURE.md`), so the
 //! numbering here is what makes replay exact. Frames' reports of permission calls are turned
-//! into events by [`Observer::permission`] ([`PermissionReport`]).
+//! into events by [`Observer::permission`] ([`PermissionReport`]), their reports of consent
+//! dialogs, records and cookies by [`Observer::consent`] ([`ConsentReport`]).
 
+mod consent;
 mod permission;
 
+pub use consent::{AnswerReport, ConsentBody, ConsentReport, HeuristicRole};
 pub use permission::PermissionReport;
+
+use std::collections::BTreeMap;
 
 use crate::attribution::{Attribution, Details, Navigation, Page};
 use crate::engine::Classification;
@@ -26,6 +31,8 @@ pub struct Observer {
     pub engine: Engine,
     pub attribution: Attribution,
     seq: u64,
+    /// Per site, the CMP categories its answer in force refused (see [`Observer::consent`]).
+    refused: BTreeMap<String, Vec<String>>,
 }
 
 /// A request's events (its own, after the visit it revealed if its navigation was missed), and
@@ -39,7 +46,7 @@ pub struct Observed {
 impl Observer {
     /// `seq` is the last event number used (the ledger's, or a pending event's if higher).
     pub fn new(engine: Engine, attribution: Attribution, seq: u64) -> Observer {
-        Observer { engine, attribution, seq }
+        Observer { engine, attribution, seq, refused: BTreeMap::new() }
     }
 
     fn next(&mut self) -> u64 {

@@ -6,21 +6,26 @@
 //! applied, so replaying the persisted tail after the service worker was killed loses nothing and
 //! counts nothing twice. Totals are exact forever; visit details and score reasons are kept for
 //! the most recent visits and changes only ([`VISITS_KEPT`], [`CHANGES_KEPT`]), the older ones
-//! folded into totals. Permission prompts and probes are kept per capability ([`permissions`]).
+//! folded into totals. Permission prompts and probes are kept per capability ([`permissions`]),
+//! consent dialogs' receipts and what the site's consent record says of them in [`consent`].
 //! The stored form is versioned (`store`, `docs/ledger-format.md`).
 
+pub mod consent;
 pub mod permissions;
 mod record;
 pub mod score;
 mod store;
+mod summary;
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use consent::{ConsentHow, ConsentLog, ConsentOutcome, Receipt, ReceiptChoice, RECEIPTS_KEPT};
 pub use permissions::{Ask, Asked, PermissionOutcome, PermissionTally, ASKS_KEPT};
 pub use store::{LedgerError, FORMAT_VERSION};
+pub use summary::SiteSummary;
 
 /// Visits kept in detail per site.
 pub const VISITS_KEPT: usize = 20;
@@ -102,6 +107,42 @@ pub enum Event {
         /// The person's terms denied it without a prompt.
         by_terms: bool,
     },
+    /// A consent dialog of the page, in a frame of `origin` (as for permissions), was answered,
+    /// failed to be, was a pay-or-consent wall or was not shown: its receipt.
+    Consent {
+        seq: u64,
+        at: u64,
+        site: String,
+        #[serde(default)]
+        visit: Option<String>,
+        origin: String,
+        third_party_frame: bool,
+        receipt: Receipt,
+    },
+    /// The site's consent record (its TC string), read in a frame of `origin` and checked
+    /// against the person's terms.
+    ConsentCheck {
+        seq: u64,
+        at: u64,
+        site: String,
+        #[serde(default)]
+        visit: Option<String>,
+        origin: String,
+        check: crate::consent::verify::TcCheck,
+    },
+    /// The page has a known tracking cookie (`crate::consent::cookies`) of a category the
+    /// site's answer in force refused.
+    ConsentCookie {
+        seq: u64,
+        at: u64,
+        site: String,
+        #[serde(default)]
+        visit: Option<String>,
+        name: String,
+        company: String,
+        /// Its CMP category's key (`statistics`).
+        category: String,
+    },
 }
 
 impl Event {
@@ -112,7 +153,10 @@ impl Event {
             | Event::Cookie { seq, .. }
             | Event::Blocked { seq, .. }
             | Event::Leave { seq, .. }
-            | Event::Permission { seq, .. } => *seq,
+            | Event::Permission { seq, .. }
+            | Event::Consent { seq, .. }
+            | Event::ConsentCheck { seq, .. }
+            | Event::ConsentCookie { seq, .. } => *seq,
         }
     }
 }
@@ -190,6 +234,10 @@ pub struct Visit {
     /// What the visit probed and was charged for as broken promises.
     #[serde(default, skip_serializing_if = "Asked::is_empty")]
     pub asked: Asked,
+    /// The consent charges and bonus of this visit, each once (`record`, `cookie:COMPANY`,
+    /// `honoured`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consent: Vec<String>,
     /// What tracking cost this visit so far (capped at `score::VISIT_CAP`).
     pub cost: i32,
     /// What each company was charged on this visit: a company is charged once per visit, at the
@@ -235,6 +283,9 @@ pub struct Site {
     /// The latest permission asks and probes, oldest first (at most [`ASKS_KEPT`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recent_asks: Vec<Ask>,
+    /// Consent dialogs, receipts and records.
+    #[serde(default, skip_serializing_if = "ConsentLog::is_empty")]
+    pub consent: ConsentLog,
 }
 
 /// A site's activity with no page open: its service worker, say, contacting a tracker.
@@ -277,6 +328,7 @@ impl Site {
             background: Background::default(),
             permissions: BTreeMap::new(),
             recent_asks: Vec::new(),
+            consent: ConsentLog::default(),
         }
     }
 
@@ -293,13 +345,13 @@ impl Site {
         }
     }
 
-    /// Closes the open visits `which` selects: a clean one (no tracking cost, no broken promise)
-    /// earns its bonus.
+    /// Closes the open visits `which` selects: a clean one (no tracking cost, no broken promise;
+    /// a consent record's bonus is none) earns its bonus.
     fn close_visits(&mut self, at: u64, which: impl Fn(&Visit) -> bool) {
         let mut earned = Vec::new();
         for v in self.recent.iter_mut().filter(|v| !v.closed && which(v)) {
             v.closed = true;
-            if v.cost == 0 && v.asked.charged.is_empty() {
+            if v.cost == 0 && v.asked.charged.is_empty() && v.consent.iter().all(|k| k == consent::HONOURED) {
                 earned.push(v.number);
             }
         }
@@ -343,22 +395,6 @@ impl Site {
             None => self.change(number, at, -cost, reason),
         }
     }
-}
-
-/// A site in one line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SiteSummary<'a> {
-    pub site: &'a str,
-    pub score: i32,
-    pub visits: u64,
-    pub requests: u64,
-    pub tracker_requests: u64,
-    pub companies: usize,
-    pub third_parties: usize,
-    pub cookies: u64,
-    pub first_seen: u64,
-    pub last_seen: u64,
 }
 
 /// All sites.
@@ -420,6 +456,15 @@ impl Ledger {
                     self.site_mut(site, *at).permission(visit.as_deref(), ask);
                 }
             }
+            Event::Consent { at, site, visit, receipt, .. } => {
+                self.site_mut(site, *at).consent_receipt(visit.as_deref(), Receipt { at: *at, ..receipt.clone() });
+            }
+            Event::ConsentCheck { at, site, visit, check, .. } => {
+                self.site_mut(site, *at).consent_check(visit.as_deref(), *at, check);
+            }
+            Event::ConsentCookie { at, site, visit, name, company, category, .. } => {
+                self.site_mut(site, *at).consent_cookie(visit.as_deref(), *at, name, company, category);
+            }
             Event::Leave { at, site, visit, .. } => {
                 if let Some(s) = self.sites.get_mut(site) {
                     s.close_visits(*at, |v| &v.id == visit);
@@ -442,28 +487,6 @@ impl Ledger {
         s
     }
 
-    /// One line per site, for the list of all sites: most recently seen first.
-    pub fn summaries(&self) -> Vec<SiteSummary<'_>> {
-        let mut all: Vec<SiteSummary> = self
-            .sites
-            .values()
-            .map(|s| SiteSummary {
-                site: &s.site,
-                score: s.score,
-                visits: s.visits,
-                requests: s.requests,
-                tracker_requests: s.tracker_requests,
-                companies: s.companies.len(),
-                third_parties: s.third_parties.len(),
-                cookies: s.cookies,
-                first_seen: s.first_seen,
-                last_seen: s.last_seen,
-            })
-            .collect();
-        all.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(a.site.cmp(b.site)));
-        all
-    }
-
     /// The visits not yet closed, as (site, visit id): after a browser restart, those no tab
     /// shows any more are closed with [`Event::Leave`].
     pub fn open_visits(&self) -> Vec<(&str, &str)> {
@@ -471,6 +494,10 @@ impl Ledger {
     }
 }
 
+#[cfg(test)]
+mod consent_store_tests;
+#[cfg(test)]
+mod consent_tests;
 #[cfg(test)]
 mod permission_tests;
 #[cfg(test)]

@@ -13,8 +13,11 @@
 //!   (`super::permissions`): asking with no click ([`ASK_WITHOUT_ACTIVATION`]), more as the page
 //!   loads ([`ASK_ON_LOAD`]), asking again after a denial ([`ASK_AFTER_DENIAL`]), an embedded
 //!   third-party frame asking ([`THIRD_PARTY_FRAME_ASK`]), and probing [`MANY_PROBES`] or more
-//!   permissions on one visit ([`PROBING`]); each at most once per visit and capability. Later
-//!   issues add tracking after refusal and a consent string that lies.
+//!   permissions on one visit ([`PROBING`]); each at most once per visit and capability. Consent
+//!   (`super::consent`), once Trust Ledger answered the site's dialog: a consent record that
+//!   says other than the answer ([`CONSENT_RECORD_BROKEN`]), a known tracking cookie of a
+//!   refused category ([`COOKIE_AFTER_REFUSAL`], per company); each at most once per visit. A
+//!   record that says what was chosen earns [`CONSENT_HONOURED`], once per visit.
 //!
 //! Fair means weighing by meaning, not by request counts: fifty requests to one analytics
 //! company cost what one does.
@@ -44,6 +47,14 @@ pub const THIRD_PARTY_FRAME_ASK: i32 = 3;
 pub const MANY_PROBES: usize = 5;
 /// Probing [`MANY_PROBES`] or more permission names on one visit, once.
 pub const PROBING: i32 = 5;
+
+/// A consent record (the site's TC string) that breaks the person's terms, after Trust Ledger
+/// answered the site's dialog.
+pub const CONSENT_RECORD_BROKEN: i32 = 10;
+/// A known tracking cookie of a category the site's answer in force refused, per company.
+pub const COOKIE_AFTER_REFUSAL: i32 = 8;
+/// Earned by a consent record that says what was chosen (readable, no violation).
+pub const CONSENT_HONOURED: i32 = 2;
 
 /// What one tracking company costs a visit, by TrackerDB category.
 pub fn category_cost(category: Option<&str>) -> i32 {

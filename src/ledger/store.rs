@@ -137,6 +137,9 @@ fn validate_site(name: &str, s: &Site) -> Result<(), LedgerError> {
     if let Some((field, problem)) = super::permissions::problem(s) {
         return Err(invalid(&at(&field), problem));
     }
+    if let Some((field, problem)) = super::consent::problem(s) {
+        return Err(invalid(&at(&field), problem));
+    }
     Ok(())
 }
 
@@ -217,6 +220,7 @@ fn combine(ours: &mut Site, theirs: Site) {
     // The other profile's visits are renumbered after ours, in time order.
     let base = ours.visits - theirs.visits;
     ours.add_permissions(theirs.permissions, theirs.recent_asks, base);
+    ours.consent.add(theirs.consent, base);
     ours.recent.extend(theirs.recent.into_iter().map(|v| super::Visit { number: base + v.number, closed: true, ..v }));
     ours.recent.sort_by_key(|v| v.started);
     let drop = ours.recent.len().saturating_sub(super::VISITS_KEPT);

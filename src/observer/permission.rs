@@ -93,7 +93,7 @@ fn is_call(name: &str) -> bool {
 
 /// The origin (`scheme://host[:port]`, lower-case, default port left out) of an http or https
 /// URL or origin, or `None`. A `blob:` URL has its creator's origin.
-fn web_origin(url: &str) -> Option<String> {
+pub(super) fn web_origin(url: &str) -> Option<String> {
     let url = url.strip_prefix("blob:").unwrap_or(url);
     let parts = parse_url(url)?;
     let scheme = parts.scheme(url).to_ascii_lowercase();
