@@ -60,6 +60,13 @@ build_snapshot() {
   target/release/trustledger snapshot --out "$BUILD/engine.bin"
 }
 
+build_consent_rules() {
+  log "consent rules: data/consent and autoconsent's ($BUILD/consent-rules.json)"
+  target/release/trustledger consent-rules --rules data/consent \
+    --autoconsent node_modules/@duckduckgo/autoconsent/rules/rules.json \
+    --out "$BUILD/consent-rules.json" --css "$BUILD/consent-prehide.css"
+}
+
 build_extension() {
   log "extension (dist/chromium)"
   local out=$ROOT/dist/chromium
@@ -69,6 +76,8 @@ build_extension() {
   cp -r extension/. "$out/"
   cp "$BUILD/wasm/trustledger.js" "$BUILD/wasm/trustledger_bg.wasm" "$out/wasm/"
   cp "$BUILD/engine.bin" "$out/engine.bin"
+  cp "$BUILD/consent-rules.json" "$out/consent-rules.json"
+  cp "$BUILD/consent-prehide.css" "$out/content/consent-prehide.css"
 }
 
 # Debian packages the build needs, installed when missing (as root, or with sudo).
@@ -105,6 +114,7 @@ build_all() {
   build_native
   build_wasm
   build_snapshot
+  build_consent_rules
   build_extension
 }
 
@@ -126,6 +136,7 @@ run_tests() {
   build_native
   build_wasm
   build_snapshot
+  build_consent_rules
   log "wasm tests (Node)"
   node --test tests/wasm/
   build_extension

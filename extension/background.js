@@ -15,6 +15,7 @@
 
 import init, { WasmEngine, WasmLedger, WasmObserver, WasmTerms } from './wasm/trustledger.js';
 import { ContentRequest, PageRequest } from './messages.js';
+import { consentHandlers } from './consent-worker.js';
 
 const SAVE_EVERY_MS = 1000;
 const SESSION_BATCH_MS = 50;
@@ -63,6 +64,7 @@ async function start() {
     state.ledger = ledger ?? await readLedger();
     state.ledger.apply(state.backlog);
     state.backlog = [];
+    state.observer.rememberConsent(state.ledger);
     // Visits no tab shows any more end now (after a browser restart, all of them).
     record(state, state.observer.leaveUnheld(state.ledger, Date.now()));
     if (pending.length || storedWhole) scheduleSave();
@@ -478,6 +480,12 @@ async function decision(capability, sender) {
   return (await readTerms()).forSite(site, now()).permissions?.[capability] ?? 'ask';
 }
 
+const consentHandler = consentHandlers({ ready, readTerms, now, record });
+const CONSENT_TYPES = new Set([
+  ContentRequest.CONSENT_PLAN, ContentRequest.CONSENT_FOUND, ContentRequest.CONSENT_STEP, ContentRequest.CONSENT_UNKNOWN,
+  ContentRequest.CONSENT_UNKNOWN_DONE, ContentRequest.CONSENT_RECORD, ContentRequest.CONSENT_COOKIES,
+]);
+
 chrome.runtime.onMessage.addListener((message, sender, reply) => {
   if (sender.id !== chrome.runtime.id) return false;
   // Our own pages (popup, options, first run; in a tab or not).
@@ -485,8 +493,17 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
     withLedger().then((s) => answer(s, message)).then(reply, (e) => reply({ error: String(e?.message ?? e) }));
     return true;
   }
-  // Content scripts in web pages: two reports, nothing else.
+  // Content scripts in web pages: the permission reports and decisions, and the consent
+  // executor's messages (consent-worker.js), nothing else.
   if (!sender.tab) return false;
+  const consent = CONSENT_TYPES.has(message?.type) && consentHandler[message.type];
+  if (consent) {
+    consent(message, sender).then(reply, (e) => {
+      console.warn('Trust Ledger: a consent message failed', e?.message ?? e);
+      reply({});
+    });
+    return true;
+  }
   switch (message?.type) {
     case ContentRequest.PERMISSION:
       onPermission(message.report, sender);

@@ -39,7 +39,8 @@ export const PageRequest = Object.freeze({
   SITE_OF: 'siteOf',
 });
 
-// What content scripts may send (content/relay.js, for content/permissions.js). The sender is
+// What content scripts may send (content/relay.js, for content/permissions.js and
+// content/tcf.js; content/consent.js, the consent executor, see consent-worker.js). The sender is
 // the browser's: the background takes the tab, frame, document and URL from it, never from the
 // message, and the engine checks every field. Nothing of the terms or the ledger is answered but
 // one capability's decision for the sender's own site.
@@ -50,4 +51,21 @@ export const ContentRequest = Object.freeze({
   /** What the terms say of one capability on the sender's top-level site: { type, capability }
    *  → { decision: 'allow' | 'ask' | 'deny' } */
   DECIDE: 'decide',
+  /** Which consent rules may run in the sender's frame: { type } → { plan: { rules: [{ name,
+   *  vendor, present, showing }], prehide, heuristic } } */
+  CONSENT_PLAN: 'consentPlan',
+  /** A rule's dialog is on the page: { type, rule } → { session, command } (src/consent/session.rs) */
+  CONSENT_FOUND: 'consentFound',
+  /** The reply to a session's command: { type, session, reply } → { command } (op 'done' at the end) */
+  CONSENT_STEP: 'consentStep',
+  /** The top frame's visible popups, for the heuristic: { type, lang, candidates: [{ text,
+   *  buttons: [{ text, ariaLabel, title }] }] } → { press: { candidate, button } | null, session } */
+  CONSENT_UNKNOWN: 'consentUnknown',
+  /** What pressing the heuristic's button did: { type, session, pressed, gone } → {} */
+  CONSENT_UNKNOWN_DONE: 'consentUnknownDone',
+  /** What the site's CMP recorded (content/tcf.js): { type, record: { kind: 'tcf', tcString,
+   *  eventStatus, cmpId, purposeConsents, purposeLegitimateInterests } | { kind: 'gpp', … } } → {} */
+  CONSENT_RECORD: 'consentRecord',
+  /** The page's first-party cookie names, read after an answer: { type, names } → {} */
+  CONSENT_COOKIES: 'consentCookies',
 });

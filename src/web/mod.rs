@@ -1,6 +1,7 @@
 //! Browser bindings (wasm32 only): the engine, the ledger and the terms for the extension's JavaScript. No logic lives
 //! here — convert, call the engine, map errors — so everything it calls is tested natively.
 
+mod consent;
 mod ledger;
 mod observer;
 mod terms;

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use super::ledger::WasmLedger;
 use super::{js_error, to_js, WasmEngine};
 use crate::attribution::{Attribution, Details};
-use crate::observer::{Observer, PermissionReport};
+use crate::observer::{ConsentReport, Observer, PermissionReport};
 
 /// The engine with the attribution state.
 #[wasm_bindgen]
@@ -69,6 +69,21 @@ impl WasmObserver {
     pub fn permission(&mut self, report: JsValue) -> Result<JsValue, JsError> {
         let report: PermissionReport = serde_wasm_bindgen::from_value(report).map_err(js_error)?;
         to_js(&self.0.permission(&report))
+    }
+
+    /// What a consent dialog's executor or the page's CMP reported (`consent-worker.js`: an
+    /// answer, a TCF check, cookie names, an unknown dialog's answer, a wall), with the browser's
+    /// sender and `at`: its events, none when the report is refused or belongs to no page.
+    pub fn consent(&mut self, report: JsValue) -> Result<JsValue, JsError> {
+        let report: ConsentReport = serde_wasm_bindgen::from_value(report).map_err(js_error)?;
+        to_js(&self.0.consent(&report))
+    }
+
+    /// After a start: what each site's answer in force refused, from the stored ledger, so that a
+    /// tracker's cookie after a refusal is still caught.
+    #[wasm_bindgen(js_name = rememberConsent)]
+    pub fn remember_consent(&mut self, ledger: &WasmLedger) {
+        self.0.remember_consent(&ledger.0);
     }
 
     /// A tab was closed: events to record.

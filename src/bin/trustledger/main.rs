@@ -1,13 +1,15 @@
 //! `trustledger`: the researchers' command line around the engine.
 //!
 //! Subcommands: `classify` (requests in, one JSON verdict per request out), `snapshot` (compile
-//! lists into the binary snapshot the extension ships), `lists` (what loading the lists found)
-//! and `bench` (built separately, see `bench.rs`). This file holds argument parsing, engine
+//! lists into the binary snapshot the extension ships), `lists` (what loading the lists found),
+//! `consent-rules` (the consent rules and pre-hide style sheet the extension ships) and `bench`
+//! (built separately, see `bench.rs`). This file holds argument parsing, engine
 //! loading and the pieces the subcommands share; exit codes are 0 (ok), 1 (runtime error) and 2
 //! (bad command line).
 
 mod bench;
 mod classify;
+mod consent_cmd;
 mod input;
 mod snapshot_cmd;
 
@@ -27,6 +29,7 @@ Usage:
   trustledger snapshot [--list FILE...] --out ENGINE.bin [options]
   trustledger lists --list FILE... [options]
   trustledger bench [bench options]
+  trustledger consent-rules --rules DIR [--autoconsent FILE] --out BUNDLE.json --css PREHIDE.css
   trustledger help
 
 Options:
@@ -158,6 +161,7 @@ fn run(args: &[String]) -> Result<(), CliError> {
     let wants_help = rest.iter().any(|a| a == "--help" || a == "-h");
     match command {
         "bench" => bench::run(rest).map_err(CliError::Failed),
+        "consent-rules" => consent_cmd::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

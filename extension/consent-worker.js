@@ -1,0 +1,164 @@
+// Consent dialogs, the service worker's side: the rules and the sessions live in the engine
+// (WasmConsent, src/consent/); this module takes content/consent.js's messages, checks that
+// each comes from the frame it concerns, and files what came of it in the ledger. Every site
+// is the top-level site of the sender's tab, as the browser names it; nothing the page says is
+// taken for it.
+//
+//   frame                          worker (this module)              engine
+//   consentPlan ────────────────►  plan(frame URL, top?) ──────────► rules for this frame
+//   consentFound {rule} ────────►  a reload loop? ─ no ─► start ───► first command
+//   consentStep {session, reply} ► same frame? ──────────► step ───► next command … done
+//                                  done: the receipt → ledger
+//   consentUnknown {candidates} ─► judgeUnknown ─────────────────────► which button, if any
+//   consentRecord {tcf} (tcf.js) ► checkTcf ─────────────────────────► the check → ledger
+//   consentCookies {names} ──────► → ledger (tracking cookies after a refusal)
+
+import { WasmConsent, WasmTerms } from './wasm/trustledger.js';
+
+/** A dialog answered on a site is not answered again in the same tab within this time. */
+const AGAIN_WITHIN_MS = 30_000;
+/** The latest commands and replies, for the worker's console and the tests (`consentTrace()`). */
+const TRACE = 200;
+const trace = [];
+globalThis.consentTrace = () => [...trace];
+
+/**
+ * Installs the handlers. `deps`: `ready()` (the worker's state, with `observer`), `readTerms()`,
+ * `now()`, `record(state, events)`.
+ */
+export function consentHandlers({ ready, readTerms, now, record }) {
+  let rules = null;
+  const sessions = new Map(); // session → { tabId, frameId, documentId, site, rule, refused }
+  const answered = new Map(); // `${tabId} ${site} ${rule}` → when
+
+  async function engine() {
+    await ready();
+    rules ??= (async () => {
+      const consent = new WasmConsent();
+      const text = await fetch(chrome.runtime.getURL('consent-rules.json')).then((r) => r.text());
+      consent.load('consent-rules.json', text);
+      return consent;
+    })();
+    return rules;
+  }
+
+  const siteOf = (sender) => WasmTerms.siteOf(sender.tab?.url ?? sender.url) ?? '';
+  const sameFrame = (a, sender) => a.tabId === sender.tab?.id && a.frameId === sender.frameId
+    && (a.documentId ?? null) === (sender.documentId ?? null);
+
+  async function file(sender, body) {
+    const s = await ready();
+    record(s, s.observer.consent({
+      tabId: sender.tab.id, frameId: sender.frameId, documentId: sender.documentId ?? null,
+      frameUrl: sender.url, frameOrigin: sender.origin, at: Date.now(), body,
+    }));
+  }
+
+  async function plan(sender) {
+    const consent = await engine();
+    const top = sender.frameId === 0;
+    const plan = consent.plan(sender.url, top);
+    return { plan: { ...plan, heuristic: top } };
+  }
+
+  async function found(rule, sender) {
+    const site = siteOf(sender);
+    const key = `${sender.tab.id} ${site} ${rule}`;
+    if (now() - (answered.get(key) ?? -Infinity) < AGAIN_WITHIN_MS) {
+      // Shown again right after an answer (a reload, say): the person's, not answered twice.
+      return { command: { op: 'done', answer: null, shownAgain: true } };
+    }
+    const consent = await engine();
+    const terms = await readTerms();
+    const started = consent.start(rule, terms, site, now());
+    trace.push({ rule, command: started.command });
+    if (trace.length > TRACE) trace.shift();
+    const refused = WasmConsent.refusedCategories(terms, site, now());
+    const info = { tabId: sender.tab.id, frameId: sender.frameId, documentId: sender.documentId ?? null, site, rule, key, refused };
+    if (started.command.op === 'done') await finish(info, started.command.answer, sender);
+    else sessions.set(started.session, info);
+    return started;
+  }
+
+  async function step(session, reply, sender) {
+    const info = sessions.get(session);
+    if (!info || !sameFrame(info, sender)) return { command: { op: 'done', answer: null } };
+    const consent = await engine();
+    const command = consent.step(session, reply);
+    trace.push({ rule: info.rule, reply, command });
+    if (trace.length > TRACE) trace.shift();
+    if (command.op === 'done') {
+      sessions.delete(session);
+      await finish(info, command.answer, sender);
+    }
+    return { command };
+  }
+
+  async function finish(info, answer, sender) {
+    if (!answer || answer.outcome === 'notShowing') return;
+    if (answer.outcome === 'answered') answered.set(info.key, now());
+    await file(sender, { kind: 'answer', answer, refusedCategories: info.refused });
+  }
+
+  const unknown = new Map(); // session → { tabId, frameId, documentId, role, label }
+  let nextUnknown = 1;
+
+  async function judge(message, sender) {
+    if (sender.frameId !== 0 || !Array.isArray(message.candidates)) return {};
+    const site = siteOf(sender);
+    const verdict = WasmConsent.judgeUnknown(message.candidates.slice(0, 5), await readTerms(), site, now());
+    if (!verdict.press) {
+      if (verdict.verdicts.some((v) => v.kind === 'payOrConsent')) await file(sender, { kind: 'wall', rule: 'heuristic', vendor: 'unknown' });
+      return { press: null };
+    }
+    const session = nextUnknown++;
+    const { candidate, button, role } = verdict.press;
+    const label = String(message.candidates[candidate]?.buttons?.[button]?.text ?? '').slice(0, 200);
+    unknown.set(session, { tabId: sender.tab.id, frameId: sender.frameId, documentId: sender.documentId ?? null, role, label });
+    return { press: { candidate, button }, session };
+  }
+
+  async function unknownDone(message, sender) {
+    const info = unknown.get(message.session);
+    if (!info || !sameFrame(info, sender)) return;
+    unknown.delete(message.session);
+    await file(sender, { kind: 'unknown', pressed: info.label, role: info.role, gone: message.gone === true && message.pressed === true });
+  }
+
+  // A CMP records the answer as its button is clicked, before the session that clicked it ends:
+  // the check waits for the tab's sessions (at most SETTLE_MS), so it follows the receipt.
+  const SETTLE_MS = 5_000;
+  async function settled(tabId) {
+    const until = Date.now() + SETTLE_MS;
+    while ([...sessions.values()].some((s) => s.tabId === tabId) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function consentRecord(message, sender) {
+    const r = message.record;
+    if (r?.kind !== 'tcf' || typeof r.tcString !== 'string') return; // GPP strings: not checked yet
+    await settled(sender.tab.id);
+    const site = siteOf(sender);
+    const check = WasmConsent.checkTcf(r, await readTerms(), site, now());
+    await file(sender, { kind: 'tcf', check });
+  }
+
+  async function consentCookies(message, sender) {
+    if (!Array.isArray(message.names)) return;
+    await settled(sender.tab.id);
+    const names = message.names.filter((n) => typeof n === 'string').slice(0, 200);
+    await file(sender, { kind: 'cookies', names });
+  }
+
+  // Each handler answers a message from a content script (sender.tab is set).
+  return {
+    consentPlan: (m, sender) => plan(sender),
+    consentFound: (m, sender) => found(String(m.rule), sender),
+    consentStep: (m, sender) => step(Number(m.session), m.reply ?? null, sender),
+    consentUnknown: (m, sender) => judge(m, sender),
+    consentUnknownDone: (m, sender) => unknownDone(m, sender).then(() => ({})),
+    consentRecord: (m, sender) => consentRecord(m, sender).then(() => ({})),
+    consentCookies: (m, sender) => consentCookies(m, sender).then(() => ({})),
+  };
+}
