@@ -3,6 +3,11 @@
 // under sites/ gets that directory's files; any other host (the trackers, CDNs, cloaked
 // subdomains) gets a small valid answer, so every request a page makes succeeds. Every request
 // is recorded for the tests to inspect. The TLS certificate is a throwaway made by openssl.
+//
+// Two things for the consent-dialog fixtures: a file `NAME.headers.json` next to a site's file
+// adds its headers to that file's answer (a strict Content-Security-Policy, say), and
+// `POST /__tcf/encode` on any host answers a TC string for the JSON choice it is sent
+// (tcf.mjs: made by IAB Tech Lab's own codec).
 
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -11,6 +16,7 @@ import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join, normalize, extname, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { encodeTcString } from './tcf.mjs';
 
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -97,13 +103,27 @@ async function handle(req, res, sitesDir, record) {
   const setCookie = cookieToSet(entry);
   if (setCookie) res.setHeader('set-cookie', setCookie);
   res.setHeader('cache-control', 'no-store');
+  if (entry.method === 'POST' && entry.path === '/__tcf/encode') {
+    answerTcString(res, entry.body);
+    return;
+  }
   const site = await siteFile(sitesDir, entry.host, entry.path);
   if (site === undefined) {
     sendFallback(res, entry);
   } else if (site === null) {
     res.writeHead(404, { 'content-type': CONTENT_TYPES['.txt'] }).end('not found\n');
   } else {
-    res.writeHead(200, { 'content-type': contentType(site.path) }).end(site.body);
+    res.writeHead(200, { 'content-type': contentType(site.path), ...site.headers }).end(site.body);
+  }
+}
+
+// A TC string for the fixture CMPs, or 400 with the codec's message.
+function answerTcString(res, body) {
+  res.setHeader('access-control-allow-origin', '*');
+  try {
+    res.writeHead(200, { 'content-type': CONTENT_TYPES['.txt'] }).end(encodeTcString(JSON.parse(body ?? '{}')));
+  } catch (error) {
+    res.writeHead(400, { 'content-type': CONTENT_TYPES['.txt'] }).end(`${error.message}\n`);
   }
 }
 
@@ -153,7 +173,10 @@ async function siteFile(sitesDir, host, path) {
   if (!isSite) return undefined;
   const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
   if (!file.startsWith(root + sep)) return null;
-  return readFile(file).then((body) => ({ path: file, body }), () => null);
+  const body = await readFile(file).catch(() => null);
+  if (body === null) return null;
+  const headers = await readFile(`${file}.headers.json`, 'utf8').then(JSON.parse, () => ({}));
+  return { path: file, body, headers };
 }
 
 function contentType(path) {
