@@ -54,7 +54,20 @@ export function consentHandlers({ ready, readTerms, now, record }) {
     }));
   }
 
+  // A frame's new document (a reload, a navigation) ends the sessions of its old one: the site
+  // may reload the moment it has the answer.
+  async function endSessionsReplacedBy(sender) {
+    const consent = await engine();
+    for (const [session, info] of sessions) {
+      if (info.tabId !== sender.tab.id || info.frameId !== sender.frameId || info.documentId === (sender.documentId ?? null)) continue;
+      sessions.delete(session);
+      const done = consent.pageGone(session);
+      if (done?.op === 'done') await finish(info, done.answer, { ...sender, documentId: info.documentId, url: info.url, origin: info.origin });
+    }
+  }
+
   async function plan(sender) {
+    await endSessionsReplacedBy(sender);
     const consent = await engine();
     const top = sender.frameId === 0;
     const plan = consent.plan(sender.url, top);
@@ -74,7 +87,10 @@ export function consentHandlers({ ready, readTerms, now, record }) {
     trace.push({ rule, command: started.command });
     if (trace.length > TRACE) trace.shift();
     const refused = WasmConsent.refusedCategories(terms, site, now());
-    const info = { tabId: sender.tab.id, frameId: sender.frameId, documentId: sender.documentId ?? null, site, rule, key, refused };
+    const info = {
+      tabId: sender.tab.id, frameId: sender.frameId, documentId: sender.documentId ?? null, url: sender.url, origin: sender.origin,
+      site, rule, key, refused,
+    };
     if (started.command.op === 'done') await finish(info, started.command.answer, sender);
     else sessions.set(started.session, info);
     return started;

@@ -279,6 +279,19 @@ impl Session {
         self.finish(End::Failed(why.to_owned()), run.path, run.choices)
     }
 
+    /// Ends the session because its page went away (a site that reloads or navigates as soon
+    /// as it has the answer): answered if every step of the chosen path had been carried out
+    /// (only the checks after it could not run), else failed. Returns its `done`.
+    pub fn page_gone(&mut self) -> Command {
+        if let Some(answer) = &self.answer {
+            return Command::Done { answer: answer.clone() };
+        }
+        let mut run = Run::new(&self.rule, &self.decision, &self.replies);
+        let _ = run.program();
+        let end = if run.path_done { End::Answered } else { End::Failed("the page went away before the answer was complete".to_owned()) };
+        self.finish(end, run.path, run.choices)
+    }
+
     /// The answer, once the session is over.
     pub fn answer(&self) -> Option<&Answer> {
         self.answer.as_ref()
@@ -349,11 +362,13 @@ struct Run<'a> {
     used: usize,
     path: Option<Path>,
     choices: Vec<Choice>,
+    /// Every step of the chosen path was carried out (what follows only checks).
+    path_done: bool,
 }
 
 impl<'a> Run<'a> {
     fn new(rule: &'a Rule, decision: &'a Decision, replies: &'a [Reply]) -> Run<'a> {
-        Run { rule, decision, replies, used: 0, path: None, choices: Vec::new() }
+        Run { rule, decision, replies, used: 0, path: None, choices: Vec::new(), path_done: false }
     }
 
     fn program(&mut self) -> Result<End, Stop> {
@@ -374,6 +389,9 @@ impl<'a> Run<'a> {
             (Path::Custom, _, _, Some(custom)) => self.custom(custom),
             _ => fail("the rule has no steps for the path chosen"),
         };
+        if answered.is_ok() {
+            self.path_done = true;
+        }
         match answered.and_then(|()| self.steps("done", &rule.done)) {
             Ok(()) => {}
             Err(Stop::Fail(why)) => return Ok(End::Failed(why)),

@@ -543,3 +543,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_page_that_goes_away_after_the_answer_counts_as_answered_and_before_it_as_failed() {
+    // Gone once the refusal was clicked (the site reloads at once): answered.
+    let mut page = Page::dialog();
+    let rule = cmp(|_| {});
+    let mut session = Session::start(&rule, &refuse_all());
+    let mut command = session.next(None);
+    while !matches!(command, Command::Click { .. }) {
+        let reply = page.reply(&command);
+        command = session.next(Some(reply));
+    }
+    let reply = page.reply(&command);
+    session.next(Some(reply)); // the click's reply; `done` and `unlock` would follow
+    let Command::Done { answer } = session.page_gone() else { panic!("page_gone ends the session") };
+    assert_eq!((answer.outcome, answer.path), (Outcome::Answered, Some(Path::RefuseAll)));
+
+    // Gone before anything was clicked: failed, and it says why.
+    let mut session = Session::start(&rule, &refuse_all());
+    session.next(None);
+    let Command::Done { answer } = session.page_gone() else { panic!("page_gone ends the session") };
+    assert_eq!(failure(&answer), "the page went away before the answer was complete");
+}

@@ -131,6 +131,16 @@ impl WasmConsent {
         }
     }
 
+    /// Ends a session whose page went away (reloaded or left, as some sites do the moment they
+    /// have the answer): answered if its path was carried out, else failed. Its `done`.
+    #[wasm_bindgen(js_name = pageGone)]
+    pub fn page_gone(&mut self, session: u32) -> Result<JsValue, JsError> {
+        match self.sessions.remove(&session) {
+            Some(mut running) => to_js(&running.page_gone()),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     /// The CMP categories (keys) the terms refuse on `site`: what an answer refused.
     #[wasm_bindgen(js_name = refusedCategories)]
     pub fn refused_categories(terms: &WasmTerms, site: &str, now: f64) -> Vec<String> {

@@ -159,3 +159,68 @@ test('each answer is a receipt in the ledger; the recorded TC string and cookies
   assert.ok(site.changes.some((c) => c.reason === 'cookiebot.example let Google Analytics set its cookie _ga after you refused statistics'),
     JSON.stringify(site.changes.map((c) => c.reason)));
 });
+
+// The variants, all under terms that refuse everything optional: what makes each hard, and
+// what must hold. `names` are the records the page may keep; `answered: false` expects none.
+const VARIANTS = [
+  { why: 'a strict Content-Security-Policy (no wasm in the page)', url: 'https://onetrust.example/strict.html', names: ['onetrust'], dialog: '#onetrust-banner-sdk' },
+  { why: 'a closed shadow root', url: 'https://usercentrics.example/?shadow=closed', names: ['usercentrics'], dialog: '#usercentrics-root' },
+  { why: 'no reject button: the settings layer', url: 'https://cookieyes.example/?noreject=1', names: ['cookieyes'], dialog: '.cky-consent-container' },
+  { why: 'a banner 3 s after load', url: 'https://quantcast.example/?late=3000', names: ['quantcast'], dialog: '#qc-cmp2-container' },
+  { why: 'a banner 3 s after load', url: 'https://klaro.example/?late=3000', names: ['klaro'], dialog: '.klaro .cookie-notice' },
+  { why: 'a single-page navigation', url: 'https://didomi.example/?spa=1', names: ['didomi'], dialog: '#didomi-host' },
+  { why: 'two CMPs on one page', url: 'https://two-cmps.example/two.html', names: ['osano', 'complianz'], dialog: '.osano-cm-window, .cmplz-cookiebanner' },
+];
+
+test('hard cases: strict CSP, closed shadow root, no reject button, late banners, single-page navigation, two CMPs', async (t) => {
+  const h = await launch({ extensionDir });
+  t.after(() => h.close());
+  const page = await h.context.newPage();
+  await untilObserving(h, page);
+  const terms = await termsFor(h, 'refuseAll');
+  await changeTerms(h, (current) => Object.assign(current, { ...terms, exceptions: {} }));
+  const problems = [];
+  for (const v of VARIANTS) {
+    await h.context.clearCookies();
+    for (const name of v.names) {
+      const { record, seen } = await visitWatching(h, page, { url: v.url, cmp: name, record: [name], dialog: v.dialog });
+      if (!record) problems.push(`${v.url} (${v.why}): ${name} recorded no answer`);
+      else if (Object.values(record.categories ?? {}).some(Boolean)) problems.push(`${v.url}: ${name} recorded ${JSON.stringify(record.categories)}`);
+      if (seen.length) problems.push(`${v.url} (${v.why}): the dialog was visible`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('answered once when the site reloads after the answer; hidden markup and pay-or-consent walls are not answered', async (t) => {
+  const h = await launch({ extensionDir });
+  t.after(() => h.close());
+  const page = await h.context.newPage();
+  await untilObserving(h, page);
+  const terms = await termsFor(h, 'refuseAll');
+  await changeTerms(h, (current) => Object.assign(current, { ...terms, exceptions: {} }));
+
+  // OneTrust and Borlabs on sites that reload once after the answer: one answer each.
+  for (const [url, name, loads] of [['https://onetrust.example/?reload=1', 'onetrust.example', 'onetrust-example-loads'],
+    ['https://borlabs.example/?reload=1', 'borlabs.example', 'borlabs-loads']]) {
+    await h.visit(page, url);
+    await page.waitForFunction((key) => Number(sessionStorage.getItem(key)) >= 2, loads, { timeout: 10_000 });
+    await page.waitForTimeout(1500);
+    assert.equal(await page.evaluate((key) => Number(sessionStorage.getItem(key)), loads), 2, `${name} loaded twice, no loop`);
+    const site = await siteWhen(h, name, (s) => s.consent?.receipts?.length);
+    assert.equal(site?.consent?.receipts?.filter((r) => r.outcome === 'answered').length, 1, `${name} answered once`);
+  }
+
+  // Markup that is there but hidden (as after an earlier answer): nothing is done.
+  await h.visit(page, 'https://cookiebot.example/hidden.html');
+  await page.waitForTimeout(1500);
+  assert.equal((await ledger(h)).sites['cookiebot.example']?.consent?.receipts?.length ?? 0, 0, 'no receipt for hidden markup');
+
+  // A pay-or-consent wall is shown to the person, never answered, and counted.
+  await h.visit(page, 'https://sourcepoint.example/?pay=1');
+  const wall = await siteWhen(h, 'sourcepoint.example', (s) => s.consent?.walls > 0);
+  assert.equal(wall?.consent?.walls, 1, 'the wall is counted');
+  assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('fixture-consent') ?? '{}')['sourcepoint-frame'] ?? null), null, 'nothing answered');
+  await page.waitForFunction(() => [...document.querySelectorAll('div[id^=sp_message_container_]')]
+    .some((el) => el.checkVisibility({ opacityProperty: true }) && Number(getComputedStyle(el).opacity) > 0), null, { timeout: 15_000 });
+});
