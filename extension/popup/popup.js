@@ -105,6 +105,51 @@ function accessSection(name, rows) {
   return section;
 }
 
+// -- Consent ----------------------------------------------------------------------------------------
+
+const HOW = {
+  refuseAll: 'refused everything optional, in one click',
+  acceptAll: 'accepted everything',
+  custom: 'answered purpose by purpose',
+  heuristic: 'answered an unknown dialog',
+};
+
+// The latest answer to the site's consent dialog, and whether the site's record honours it.
+function consentSection(site) {
+  const log = site.consent ?? {};
+  const receipts = log.receipts ?? [];
+  const latest = receipts[receipts.length - 1];
+  const parts = [heading('Your terms, sent to this site')];
+  if (!latest) {
+    parts.push(el('p', { class: 'muted' }, 'No consent dialog answered here yet.'));
+    return parts;
+  }
+  const when = el('span', { class: 'when' }, ` ${time.format(latest.at)}`);
+  if (latest.outcome === 'payOrConsent') {
+    parts.push(el('p', {}, `${latest.vendor}: a pay-or-consent wall. Left to you: Trust Ledger does not pay or consent for you.`, when));
+  } else if (latest.outcome === 'failed') {
+    parts.push(el('p', {}, `${latest.vendor}: not answered, shown to you instead (${latest.failure ?? 'the dialog did not respond'}).`, when));
+  } else {
+    parts.push(el('p', {}, `${latest.vendor}: ${HOW[latest.how] ?? 'answered'}.`, when));
+  }
+  const check = log.latestCheck;
+  if (check?.unreadable) {
+    parts.push(el('p', { class: 'verdict bad' }, `Not verified: its consent record cannot be read (${check.unreadable}).`));
+  } else if (check && check.violations.length) {
+    parts.push(el('p', { class: 'verdict bad' }, 'Not honoured: its consent record says other than you chose.'),
+      list(check.violations, (v) => [el('span', {}, v)], ''));
+  } else if (check) {
+    parts.push(el('p', { class: 'verdict good' }, 'Honoured: its consent record says what you chose.'));
+  } else if (latest.outcome === 'answered') {
+    parts.push(el('p', { class: 'muted' }, 'Not verified: the dialog keeps no record Trust Ledger can read (no IAB TCF string).'));
+  }
+  const cookies = Object.entries(log.cookiesAfterRefusal ?? {});
+  if (cookies.length) {
+    parts.push(el('p', { class: 'verdict bad' }, `Tracking cookies after your refusal: ${cookies.map(([n]) => n).join(', ')}.`));
+  }
+  return parts;
+}
+
 function render(site, openVisit, access) {
   const visit = site.recent.find((v) => v.id === openVisit) ?? site.recent[site.recent.length - 1];
   const scoreClass = site.score >= 60 ? 'good' : site.score < 40 ? 'bad' : '';
@@ -144,6 +189,7 @@ function render(site, openVisit, access) {
     b?.requests ? el('p', { class: 'muted background' },
       `With no page of this site open (its service worker): ${plural(b.requests, 'request')}, ` +
       `${b.trackerRequests} to trackers.`) : '',
+    ...consentSection(site),
     ...asksSection(site),
     accessSection(site.site, access),
   );

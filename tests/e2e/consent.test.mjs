@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './harness.mjs';
-import { changeTerms, ledger, untilObserving } from './trustledger.mjs';
+import { axeViolations, changeTerms, ledger, untilObserving } from './trustledger.mjs';
 
 const extensionDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'chromium');
 
@@ -158,6 +158,26 @@ test('each answer is a receipt in the ledger; the recorded TC string and cookies
   site = await siteWhen(h, 'cookiebot.example', (s) => s.changes.some((c) => /set its cookie/.test(c.reason)));
   assert.ok(site.changes.some((c) => c.reason === 'cookiebot.example let Google Analytics set its cookie _ga after you refused statistics'),
     JSON.stringify(site.changes.map((c) => c.reason)));
+
+  // The popup says what was sent, and whether the site's record honours it.
+  const popup = await h.context.newPage();
+  const section = async (name) => {
+    await popup.goto(`chrome-extension://${h.extensionId}/popup/popup.html?site=${name}`);
+    await popup.waitForSelector('h2');
+    return popup.evaluate(() => {
+      const h2 = [...document.querySelectorAll('h2')].find((h) => h.textContent === 'Your terms, sent to this site');
+      const out = [];
+      for (let n = h2.parentElement.nextElementSibling; n && !n.classList.contains('legend'); n = n.nextElementSibling) out.push(n.textContent);
+      return out.join(' | ').replace(/\s+/g, ' ');
+    });
+  };
+  assert.match(await section('quantcast.example'), /answered purpose by purpose\..* \| Honoured: its consent record says what you chose\./);
+  assert.match(await section('funding-choices.example'), /Not honoured: its consent record says other than you chose\. \| .*records consent to purpose 1 /);
+  assert.match(await section('cookiebot.example'), /Tracking cookies after your refusal: _ga/);
+  for (const colorScheme of ['light', 'dark']) {
+    await popup.emulateMedia({ colorScheme });
+    assert.deepEqual(await axeViolations(popup), [], `the popup in ${colorScheme}`);
+  }
 });
 
 // The variants, all under terms that refuse everything optional: what makes each hard, and
