@@ -38,7 +38,10 @@ export function consentHandlers({ ready, readTerms, now, record }) {
       const text = await fetch(chrome.runtime.getURL('consent-rules.json')).then((r) => r.text());
       consent.load('consent-rules.json', text);
       return consent;
-    })();
+    })().catch((e) => {
+      rules = null; // tried again by the next frame that asks
+      throw new Error(`the consent rules could not be loaded: ${e?.message ?? e}`);
+    });
     return rules;
   }
 
@@ -112,7 +115,10 @@ export function consentHandlers({ ready, readTerms, now, record }) {
 
   async function finish(info, answer, sender) {
     if (!answer || answer.outcome === 'notShowing') return;
-    if (answer.outcome === 'answered') answered.set(info.key, now());
+    if (answer.outcome === 'answered') {
+      for (const [key, at] of answered) if (now() - at >= AGAIN_WITHIN_MS) answered.delete(key);
+      answered.set(info.key, now());
+    }
     await file(sender, { kind: 'answer', answer, refusedCategories: info.refused });
   }
 
@@ -166,6 +172,16 @@ export function consentHandlers({ ready, readTerms, now, record }) {
     const names = message.names.filter((n) => typeof n === 'string').slice(0, 200);
     await file(sender, { kind: 'cookies', names });
   }
+
+  // A closed tab's sessions will never hear from their frames again.
+  chrome.tabs.onRemoved.addListener((tabId) => {
+    for (const [session, info] of sessions) {
+      if (info.tabId !== tabId) continue;
+      sessions.delete(session);
+      rules?.then((consent) => consent.abort(session, 'the tab was closed')).catch(() => {});
+    }
+    for (const [session, info] of unknown) if (info.tabId === tabId) unknown.delete(session);
+  });
 
   // Each handler answers a message from a content script (sender.tab is set).
   return {

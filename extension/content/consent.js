@@ -241,7 +241,27 @@
   // The first selector of each chain: presence on this page, cheaply.
   const firstPart = (selector) => (typeof selector === 'string' ? selector : selector[0]);
 
+  // All rules' first selectors in one list, so that a scan of a page with no dialog is one
+  // query (a selector the browser cannot parse would spoil the list: each is tried alone first).
+  let anyPresent = null;
+  function presenceQuery() {
+    const probe = document.createDocumentFragment();
+    const valid = plan.rules.flatMap((rule) => rule.present.map(firstPart)).filter((s) => {
+      if (s.startsWith('xpath/')) return false;
+      try {
+        probe.querySelector(s);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const xpath = plan.rules.some((rule) => rule.present.some((s) => firstPart(s).startsWith('xpath/')));
+    return xpath ? null : [...new Set(valid)].join(',');
+  }
+
   function findRule() {
+    anyPresent ??= presenceQuery();
+    if (anyPresent !== null && (anyPresent === '' || !document.querySelector(anyPresent))) return null;
     for (const rule of plan.rules) {
       if (tried.has(rule.name)) continue;
       if (rule.present.some((s) => !firstPart(s).startsWith('xpath/') && queryOne(document, firstPart(s)).length)

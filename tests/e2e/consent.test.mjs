@@ -63,6 +63,17 @@ async function termsFor(h, which) {
   return terms;
 }
 
+// A browser with Trust Ledger observing, under the terms `which` names (no exceptions).
+async function browsing(t, which) {
+  const h = await launch({ extensionDir });
+  t.after(() => h.close());
+  const page = await h.context.newPage();
+  await untilObserving(h, page);
+  const terms = await termsFor(h, which);
+  await changeTerms(h, (current) => Object.assign(current, { ...terms, exceptions: {} }));
+  return { h, page };
+}
+
 // Visits `url` and, every 25 ms until the fixture records an answer (at most 10 s), notes whether
 // the dialog could be seen: rendered, with a box, and not transparent.
 async function visitWatching(h, page, { url, cmp, record: names = [cmp], dialog }) {
@@ -87,12 +98,7 @@ async function visitWatching(h, page, { url, cmp, record: names = [cmp], dialog 
 
 for (const preset of ['refuseAll', 'acceptAll', 'mixed']) {
   test(`consent dialogs answered by the ${preset} terms, without being shown`, async (t) => {
-    const h = await launch({ extensionDir });
-    t.after(() => h.close());
-    const page = await h.context.newPage();
-    await untilObserving(h, page);
-    const terms = await termsFor(h, preset);
-    await changeTerms(h, (current) => Object.assign(current, { ...terms, exceptions: {} }));
+    const { h, page } = await browsing(t, preset);
 
     const problems = [];
     for (const fixture of FIXTURES) {
@@ -128,12 +134,7 @@ async function siteWhen(h, name, done) {
 }
 
 test('each answer is a receipt in the ledger; the recorded TC string and cookies are checked against it', async (t) => {
-  const h = await launch({ extensionDir });
-  t.after(() => h.close());
-  const page = await h.context.newPage();
-  await untilObserving(h, page);
-  const terms = await termsFor(h, 'refuseAll');
-  await changeTerms(h, (current) => Object.assign(current, { ...terms, exceptions: {} }));
+  const { h, page } = await browsing(t, 'refuseAll');
 
   // An honest TCF CMP: refused, recorded as refused, and the check says so. Its "Disagree"
   // leaves legitimate interest on, which these terms object to: so, switch by switch.
@@ -193,12 +194,7 @@ const VARIANTS = [
 ];
 
 test('hard cases: strict CSP, closed shadow root, no reject button, late banners, single-page navigation, two CMPs', async (t) => {
-  const h = await launch({ extensionDir });
-  t.after(() => h.close());
-  const page = await h.context.newPage();
-  await untilObserving(h, page);
-  const terms = await termsFor(h, 'refuseAll');
-  await changeTerms(h, (current) => Object.assign(current, { ...terms, exceptions: {} }));
+  const { h, page } = await browsing(t, 'refuseAll');
   const problems = [];
   for (const v of VARIANTS) {
     await h.context.clearCookies();
@@ -213,12 +209,7 @@ test('hard cases: strict CSP, closed shadow root, no reject button, late banners
 });
 
 test('answered once when the site reloads after the answer; hidden markup and pay-or-consent walls are not answered', async (t) => {
-  const h = await launch({ extensionDir });
-  t.after(() => h.close());
-  const page = await h.context.newPage();
-  await untilObserving(h, page);
-  const terms = await termsFor(h, 'refuseAll');
-  await changeTerms(h, (current) => Object.assign(current, { ...terms, exceptions: {} }));
+  const { h, page } = await browsing(t, 'refuseAll');
 
   // OneTrust and Borlabs on sites that reload once after the answer: one answer each.
   for (const [url, name, loads] of [['https://onetrust.example/?reload=1', 'onetrust.example', 'onetrust-example-loads'],
