@@ -147,6 +147,10 @@ function consentSection(site) {
   if (cookies.length) {
     parts.push(el('p', { class: 'verdict bad' }, `Tracking cookies after your refusal: ${cookies.map(([n]) => n).join(', ')}.`));
   }
+  const trackers = Object.entries(log.trackersAfterRefusal ?? {});
+  if (trackers.length) {
+    parts.push(el('p', { class: 'verdict bad' }, `Trackers contacted after your refusal: ${trackers.map(([company, n]) => `${company} (${n})`).join(', ')}.`));
+  }
   return parts;
 }
 

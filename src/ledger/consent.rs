@@ -1,13 +1,16 @@
 //! Consent dialogs in the ledger: the receipts of the dialogs Trust Ledger answered for the
 //! person on a site, what the site's consent record (its TC string) says of that answer, and the
-//! tracking cookies it has after the person refused their category.
+//! tracking cookies it has and the trackers it lets in after the person refused their category.
 //!
 //! Each [`super::Event::Consent`] adds a [`Receipt`] (the latest [`RECEIPTS_KEPT`], and always the
 //! one in force: the latest answered), [`super::Event::ConsentCheck`] a checked TC string and
-//! [`super::Event::ConsentCookie`] a known tracking cookie, all to the site's [`ConsentLog`].
-//! Once Trust Ledger has answered the site's dialog, a record that says other than the answer and
-//! a tracking cookie of a refused category are broken promises: charged at once, outside the
-//! visit's tracking cap, each at most once per visit (and company, for cookies); a record that
+//! [`super::Event::ConsentCookie`] a known tracking cookie, all to the site's [`ConsentLog`]; a
+//! tracker's request ([`super::Event::Request`]) is held against the answer in force as it is
+//! applied. Once Trust Ledger has answered the site's dialog, a record that says other than the
+//! answer, a tracking cookie of a refused category and a request to a tracker of a refused
+//! category (from [`REFUSAL_GRACE_MS`] after the answer) are broken promises: charged at once,
+//! outside the visit's tracking cap, each at most once per visit (and company, for cookies and
+//! trackers); a record that
 //! says what was chosen earns a little, once per visit. Failing to answer, and a pay-or-consent
 //! wall, cost nothing. The numbers are in [`score`]; the receipt's shape and its relation to
 //! ISO/IEC TS 27560 are in `docs/ledger-format.md`.
@@ -21,7 +24,7 @@ use super::{score, Site};
 use crate::consent::decide::Path;
 use crate::consent::session::{self, Answer};
 use crate::consent::verify::TcCheck;
-use crate::policy::CmpCategory;
+use crate::policy::{CmpCategory, TrackerCategory};
 
 /// Receipts kept per site, the one in force (the latest answered) among them however old.
 pub const RECEIPTS_KEPT: usize = 20;
@@ -32,6 +35,11 @@ const RECORD: &str = "record";
 pub(super) const HONOURED: &str = "honoured";
 /// The prefix of a visit's charge for a company's tracking cookie after a refusal.
 const COOKIE: &str = "cookie:";
+/// The prefix of a visit's charge for a company's tracker contacted after a refusal.
+const TRACKER: &str = "tracker:";
+/// Requests made this soon after the answer (in milliseconds) are not held against it: the
+/// page may have sent them as the answer was given.
+pub const REFUSAL_GRACE_MS: u64 = 1_000;
 
 /// How a dialog was answered (the ISO/IEC TS 27560 collection method).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +212,10 @@ pub struct ConsentLog {
     /// each name was reported.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub cookies_after_refusal: BTreeMap<String, u64>,
+    /// Requests to trackers of a category the answer in force refused, made after it: how many
+    /// per company.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub trackers_after_refusal: BTreeMap<String, u64>,
 }
 
 impl ConsentLog {
@@ -260,6 +272,9 @@ impl ConsentLog {
         }
         for (name, n) in other.cookies_after_refusal {
             *self.cookies_after_refusal.entry(name).or_default() += n;
+        }
+        for (company, n) in other.trackers_after_refusal {
+            *self.trackers_after_refusal.entry(company).or_default() += n;
         }
     }
 }
@@ -329,6 +344,24 @@ impl Site {
         let reason = format!("{} let {company} set its cookie {name} after you refused {}", self.site, category_words(category));
         if let Some(i) = i {
             self.consent_charge(i, at, format!("{COOKIE}{company}"), -score::COOKIE_AFTER_REFUSAL, reason);
+        }
+    }
+
+    /// A request to a tracker (`category`: its TrackerDB category) on visit `i`, or in the
+    /// background: a broken promise, once per visit and company, when the answer in force
+    /// refused the consent category the tracker needs and was given more than
+    /// [`REFUSAL_GRACE_MS`] before; nothing otherwise. Blocked requests never come here: they
+    /// never left the device.
+    pub(super) fn consent_tracker(&mut self, i: Option<usize>, at: u64, company: &str, category: Option<&str>) {
+        let Some(cmp) = category.and_then(TrackerCategory::from_key).and_then(TrackerCategory::cmp_category) else { return };
+        let Some(answer) = self.consent.in_force() else { return };
+        if at < answer.at.saturating_add(REFUSAL_GRACE_MS) || !answer.refused_categories.iter().any(|c| c == cmp.key()) {
+            return;
+        }
+        *self.consent.trackers_after_refusal.entry(company.to_owned()).or_default() += 1;
+        let reason = format!("{} let {company} track you after you refused {}", self.site, category_words(cmp.key()));
+        if let Some(i) = i {
+            self.consent_charge(i, at, format!("{TRACKER}{company}"), -score::TRACKER_AFTER_REFUSAL, reason);
         }
     }
 

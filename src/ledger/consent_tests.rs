@@ -26,9 +26,14 @@ impl Feed {
         self.seq
     }
 
-    /// The next event's time and visit.
+    /// The next event's time (a second after the previous) and visit.
     fn when(&mut self) -> (u64, Option<String>) {
-        self.after += 1_000;
+        self.when_after(1_000)
+    }
+
+    /// The next event's time (`step` ms after the previous) and visit.
+    fn when_after(&mut self, step: u64) -> (u64, Option<String>) {
+        self.after += step;
         let (visit, started) = self.visit.clone().map_or((None, T0), |(v, at)| (Some(v), at));
         (started + self.after, visit)
     }
@@ -82,6 +87,25 @@ impl Feed {
             name: name.into(),
             company: company.into(),
             category: category.into(),
+        };
+        assert!(self.ledger.apply(&e));
+    }
+
+    /// A third-party request to `company`'s tracker of TrackerDB `category`, `step` ms after
+    /// the previous event.
+    pub fn tracker(&mut self, company: &str, category: &str, step: u64) {
+        let (at, visit) = self.when_after(step);
+        let seq = self.next();
+        let e = Event::Request {
+            seq,
+            at,
+            site: SITE.into(),
+            visit,
+            domain: format!("{}.example", company.to_lowercase()),
+            third_party: true,
+            tracker: true,
+            organization: Some(company.into()),
+            category: Some(category.into()),
         };
         assert!(self.ledger.apply(&e));
     }
@@ -279,6 +303,41 @@ fn a_tracking_cookie_costs_only_when_its_category_was_refused_once_per_company_a
         f.site().changes.last().map(|c| c.reason.as_str()),
         Some("news.example let Some Network set its cookie x after you refused social media")
     );
+}
+
+#[test]
+fn a_tracker_of_a_refused_category_contacted_after_the_answer_costs_once_per_company_and_visit() {
+    let mut f = Feed::new("profile-a");
+    f.visit("v1", T0);
+    f.tracker("Google", "site_analytics", 1_000);
+    f.receipt(receipt(ConsentOutcome::Answered, Some(ConsentHow::Custom), &["marketing", "socialMedia"]));
+    let before = f.site().changes.len();
+    f.tracker("Criteo", "advertising", 500);
+    assert_eq!(f.changes(before).len(), 1, "within the grace, only the tracking charge");
+    f.tracker("Google", "site_analytics", 1_000);
+    f.tracker("Zendesk", "customer_interaction", 1_000);
+    f.tracker("Criteo", "advertising", 1_000);
+    f.tracker("Meta", "social_media", 1_000);
+    f.tracker("Criteo", "advertising", 1_000);
+    let broken: Vec<_> = f.changes(0).into_iter().filter(|(d, _)| *d == -score::TRACKER_AFTER_REFUSAL).collect();
+    assert_eq!(
+        broken,
+        [
+            change(-score::TRACKER_AFTER_REFUSAL, "news.example let Criteo track you after you refused marketing"),
+            change(-score::TRACKER_AFTER_REFUSAL, "news.example let Meta track you after you refused social media"),
+        ],
+        "statistics was allowed; customer interaction needs no consent category"
+    );
+    assert_eq!(f.site().consent.trackers_after_refusal, BTreeMap::from([("Criteo".into(), 2), ("Meta".into(), 1)]));
+    f.leave();
+    f.visit("v2", T0 + 100_000);
+    f.tracker("Criteo", "advertising", 1_000);
+    assert_eq!(f.site().recent[1].consent, ["tracker:Criteo"], "again on the next visit");
+    // Accepting ends the refusal.
+    f.receipt(receipt(ConsentOutcome::Answered, Some(ConsentHow::AcceptAll), &[]));
+    let before = f.site().changes.len();
+    f.tracker("Meta", "social_media", 5_000);
+    assert!(f.changes(before).iter().all(|(d, _)| *d != -score::TRACKER_AFTER_REFUSAL));
 }
 
 #[test]

@@ -85,6 +85,7 @@ impl Site {
         if let Some(category) = seen.category {
             c.category = Some(category.to_owned());
         }
+        self.consent_tracker(i, at, &company, seen.category);
 
         let mut cost = score::category_cost(seen.category);
         if !third_party {

@@ -16,7 +16,8 @@
 //!   permissions on one visit ([`PROBING`]); each at most once per visit and capability. Consent
 //!   (`super::consent`), once Trust Ledger answered the site's dialog: a consent record that
 //!   says other than the answer ([`CONSENT_RECORD_BROKEN`]), a known tracking cookie of a
-//!   refused category ([`COOKIE_AFTER_REFUSAL`], per company); each at most once per visit. A
+//!   refused category ([`COOKIE_AFTER_REFUSAL`], per company), a request to a tracker of a
+//!   refused category ([`TRACKER_AFTER_REFUSAL`], per company); each at most once per visit. A
 //!   record that says what was chosen earns [`CONSENT_HONOURED`], once per visit.
 //!
 //! Fair means weighing by meaning, not by request counts: fifty requests to one analytics
@@ -53,6 +54,8 @@ pub const PROBING: i32 = 5;
 pub const CONSENT_RECORD_BROKEN: i32 = 10;
 /// A known tracking cookie of a category the site's answer in force refused, per company.
 pub const COOKIE_AFTER_REFUSAL: i32 = 8;
+/// A request to a tracker of a category the site's answer in force refused, per company.
+pub const TRACKER_AFTER_REFUSAL: i32 = 8;
 /// Earned by a consent record that says what was chosen (readable, no violation).
 pub const CONSENT_HONOURED: i32 = 2;
 

@@ -9,6 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::purpose::CmpCategory;
+
 keyed! {
     /// A browser capability a site can ask for.
     pub enum Capability {
@@ -119,6 +121,19 @@ impl TrackerCategory {
             TrackerCategory::SiteAnalytics => "Site analytics",
             TrackerCategory::SocialMedia => "Social media",
             TrackerCategory::Utilities => "Utilities (maps, fonts, payments, …)",
+        }
+    }
+
+    /// The consent-dialog category a tracker of this category needs consent for: advertising
+    /// is marketing, site analytics statistics, social media its own. The others (players,
+    /// chat, hosting, utilities, consent tools, …) serve the page itself or cannot be told
+    /// apart from what does: `None`, and no refusal is held against them.
+    pub fn cmp_category(self) -> Option<CmpCategory> {
+        match self {
+            TrackerCategory::Advertising | TrackerCategory::Pornvertising => Some(CmpCategory::Marketing),
+            TrackerCategory::SiteAnalytics => Some(CmpCategory::Statistics),
+            TrackerCategory::SocialMedia => Some(CmpCategory::SocialMedia),
+            _ => None,
         }
     }
 }

@@ -160,6 +160,11 @@ test('each answer is a receipt in the ledger; the recorded TC string and cookies
   assert.ok(site.changes.some((c) => c.reason === 'cookiebot.example let Google Analytics set its cookie _ga after you refused statistics'),
     JSON.stringify(site.changes.map((c) => c.reason)));
 
+  // … and goes on sending Google Analytics hits after it.
+  site = await siteWhen(h, 'cookiebot.example', (s) => s.consent?.trackersAfterRefusal?.Google);
+  assert.ok(site.changes.some((c) => c.reason === 'cookiebot.example let Google track you after you refused statistics'),
+    JSON.stringify(site.changes.map((c) => c.reason)));
+
   // The popup says what was sent, and whether the site's record honours it.
   const popup = await h.context.newPage();
   const section = async (name) => {
@@ -174,7 +179,7 @@ test('each answer is a receipt in the ledger; the recorded TC string and cookies
   };
   assert.match(await section('quantcast.example'), /answered purpose by purpose\..* \| Honoured: its consent record says what you chose\./);
   assert.match(await section('funding-choices.example'), /Not honoured: its consent record says other than you chose\. \| .*records consent to purpose 1 /);
-  assert.match(await section('cookiebot.example'), /Tracking cookies after your refusal: _ga/);
+  assert.match(await section('cookiebot.example'), /Tracking cookies after your refusal: _ga.* \| Trackers contacted after your refusal: Google \(1\)\./);
   for (const colorScheme of ['light', 'dark']) {
     await popup.emulateMedia({ colorScheme });
     assert.deepEqual(await axeViolations(popup), [], `the popup in ${colorScheme}`);

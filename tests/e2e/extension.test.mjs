@@ -83,10 +83,14 @@ test('the ledger records each site, survives a stopped worker and a browser rest
   assert.equal(await h.serviceWorkerStatus(), 'stopped');
   await h.visit(page, 'https://blog.example/post.html');
   l = await ledger(h);
-  assert.equal(l.sites['news.example'].visits, 2);
-  assert.equal(l.sites['news.example'].requests, expected('https://news.example/').requests + expected('https://news.example/article.html').requests);
-  assert.equal(l.sites['blog.example'].visits, 2);
-  assert.equal(l.sites['blog.example'].requests, expected('https://blog.example/').requests + expected('https://blog.example/post.html').requests);
+  // Which visit got which requests, should the counts be off (a rare failure, once in some
+  // hundred runs, put post.html's requests on the article's visit: not yet explained).
+  const visits = JSON.stringify(['news.example', 'blog.example'].map((name) => l.sites[name].recent
+    .map(({ url, requests, thirdParties, closed }) => ({ url, requests, thirdParties, closed }))));
+  assert.equal(l.sites['news.example'].visits, 2, visits);
+  assert.equal(l.sites['news.example'].requests, expected('https://news.example/').requests + expected('https://news.example/article.html').requests, visits);
+  assert.equal(l.sites['blog.example'].visits, 2, visits);
+  assert.equal(l.sites['blog.example'].requests, expected('https://blog.example/').requests + expected('https://blog.example/post.html').requests, visits);
   // The second blog visit started, so the first (clean) one earned its bonus.
   assert.equal(l.sites['blog.example'].score, 63);
 
