@@ -415,6 +415,16 @@ async function answer(s, message) {
       return { json: (await readTerms()).toJson(), catalogue: WasmTerms.catalogue() };
     case PageRequest.PRESET:
       return { json: WasmTerms.preset(String(message.preset)).toJson() };
+    case PageRequest.CONSENT_REOPENABLE:
+      return typeof message.site === 'string' ? consentHandler.reopenable(s.ledger.site(message.site)) : {};
+    case PageRequest.CONSENT_REOPEN: {
+      if (typeof message.site !== 'string') return { error: 'no site given' };
+      try {
+        return await consentHandler.reopen(s.ledger.site(message.site), Number.isInteger(message.tabId) ? message.tabId : null);
+      } catch (e) {
+        return { error: e.message };
+      }
+    }
     case PageRequest.SITE_OF: {
       const site = typeof message.input === 'string' ? WasmTerms.siteOf(message.input) : undefined;
       return site ? { site } : { error: `“${message.input}” names no site: type a site such as example.com` };

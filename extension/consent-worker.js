@@ -12,6 +12,9 @@
 //   consentUnknown {candidates} ─► judgeUnknown ─────────────────────► which button, if any
 //   consentRecord {tcf} (tcf.js) ► checkTcf ─────────────────────────► the check → ledger
 //   consentCookies {names} ──────► → ledger (tracking cookies after a refusal)
+//
+//   popup: reopen ──────────────► the rule's `reopen` (a page function or a click) in the tab;
+//                                  its dialogs are shown and left to the person; → ledger
 
 import { WasmConsent, WasmTerms } from './wasm/trustledger.js';
 
@@ -30,6 +33,7 @@ export function consentHandlers({ ready, readTerms, now, record }) {
   let rules = null;
   const sessions = new Map(); // session → { tabId, frameId, documentId, site, rule, refused }
   const answered = new Map(); // `${tabId} ${site} ${rule}` → when
+  const editing = new Map(); // tabId → the top document whose consent settings the person reopened
 
   async function engine() {
     await ready();
@@ -69,7 +73,14 @@ export function consentHandlers({ ready, readTerms, now, record }) {
     }
   }
 
+  // The person is choosing in the site's own settings: nothing is answered in that tab until
+  // its top frame has a new document.
+  const personChooses = (sender) => editing.has(sender.tab.id);
+
   async function plan(sender) {
+    if (sender.frameId === 0 && editing.has(sender.tab.id) && editing.get(sender.tab.id) !== (sender.documentId ?? null)) {
+      editing.delete(sender.tab.id);
+    }
     await endSessionsReplacedBy(sender);
     const consent = await engine();
     const top = sender.frameId === 0;
@@ -80,7 +91,7 @@ export function consentHandlers({ ready, readTerms, now, record }) {
   async function found(rule, sender) {
     const site = siteOf(sender);
     const key = `${sender.tab.id} ${site} ${rule}`;
-    if (now() - (answered.get(key) ?? -Infinity) < AGAIN_WITHIN_MS) {
+    if (personChooses(sender) || now() - (answered.get(key) ?? -Infinity) < AGAIN_WITHIN_MS) {
       // Shown again right after an answer (a reload, say): the person's, not answered twice.
       return { command: { op: 'done', answer: null, shownAgain: true } };
     }
@@ -126,7 +137,7 @@ export function consentHandlers({ ready, readTerms, now, record }) {
   let nextUnknown = 1;
 
   async function judge(message, sender) {
-    if (sender.frameId !== 0 || !Array.isArray(message.candidates)) return {};
+    if (sender.frameId !== 0 || !Array.isArray(message.candidates) || personChooses(sender)) return {};
     const site = siteOf(sender);
     const verdict = WasmConsent.judgeUnknown(message.candidates.slice(0, 5), await readTerms(), site, now());
     if (!verdict.press) {
@@ -183,8 +194,65 @@ export function consentHandlers({ ready, readTerms, now, record }) {
     for (const [session, info] of unknown) if (info.tabId === tabId) unknown.delete(session);
   });
 
-  // Each handler answers a message from a content script (sender.tab is set).
+  // -- Reopening a site's own settings (the popup) -----------------------------------------------
+
+  /** The answer in force on a site (its ledger record): the latest answered receipt, unless the
+   *  person reopened the dialog after it (the ledger's `ConsentLog::in_force`). */
+  const inForce = (site) => {
+    const latest = site?.consent?.receipts?.findLast((r) => r.outcome === 'answered' || r.outcome === 'reopened');
+    return latest?.outcome === 'answered' ? latest : null;
+  };
+
+  async function reopenable(site) {
+    const receipt = inForce(site);
+    if (!receipt) return {};
+    const how = (await engine()).reopen(receipt.rule);
+    return how ? { vendor: receipt.vendor } : {};
+  }
+
+  // A tab showing `name`: `tabId` if it does, else the active one of those that do.
+  async function tabShowing(name, tabId) {
+    const of = (tab) => tab?.url && WasmTerms.siteOf(tab.url) === name;
+    if (tabId !== null) {
+      const tab = await chrome.tabs.get(tabId).catch(() => null);
+      if (of(tab)) return tab;
+    }
+    const tabs = (await chrome.tabs.query({})).filter(of);
+    return tabs.find((t) => t.active) ?? tabs[0] ?? null;
+  }
+
+  async function reopen(site, tabId) {
+    const receipt = inForce(site);
+    if (!receipt) throw new Error('Trust Ledger has not answered a consent dialog on this site');
+    const how = (await engine()).reopen(receipt.rule);
+    if (!how) throw new Error(`Trust Ledger does not know how to open ${receipt.vendor}’s settings`);
+    const tab = await tabShowing(site.site, tabId);
+    if (!tab) throw new Error(`open ${site.site} in a tab first`);
+    // Pre-hidden dialogs are shown from now on, in every frame of the tab.
+    await chrome.scripting.executeScript({
+      target: { tabId: tab.id, allFrames: true },
+      func: (attribute) => document.documentElement?.setAttribute(attribute, ''),
+      args: ['data-trustledger-reveal'],
+    });
+    const [result] = await chrome.scripting.executeScript({
+      target: { tabId: tab.id, frameIds: [0] },
+      world: how.kind === 'call' ? 'MAIN' : 'ISOLATED',
+      func: openSettings,
+      args: [how],
+    });
+    if (!result?.result) throw new Error(`${receipt.vendor}’s settings are not on this page any more (reload it, then try again)`);
+    editing.set(tab.id, result.documentId ?? null);
+    const origin = new URL(tab.url).origin;
+    await file({ tab, frameId: 0, documentId: result.documentId ?? null, url: tab.url, origin },
+      { kind: 'reopened', rule: receipt.rule, vendor: receipt.vendor });
+    return { vendor: receipt.vendor };
+  }
+
+  // Each handler answers a message from a content script (sender.tab is set); `reopenable` and
+  // `reopen` answer the popup.
   return {
+    reopenable,
+    reopen,
     consentPlan: (m, sender) => plan(sender),
     consentFound: (m, sender) => found(String(m.rule), sender),
     consentStep: (m, sender) => step(Number(m.session), m.reply ?? null, sender),
@@ -193,4 +261,24 @@ export function consentHandlers({ ready, readTerms, now, record }) {
     consentRecord: (m, sender) => consentRecord(m, sender).then(() => ({})),
     consentCookies: (m, sender) => consentCookies(m, sender).then(() => ({})),
   };
+}
+
+// Runs in the tab's top frame (the page's world for a call): opens the dialog's settings as the
+// rule says; true if it could.
+function openSettings(how) {
+  try {
+    if (how.kind === 'click') {
+      const target = document.querySelector(how.selector);
+      target?.click();
+      return Boolean(target);
+    }
+    let owner = window;
+    for (const name of how.path.slice(0, -1)) owner = owner?.[name];
+    const fn = owner?.[how.path[how.path.length - 1]];
+    if (typeof fn !== 'function') return false;
+    fn.apply(owner, how.args);
+    return true;
+  } catch {
+    return false;
+  }
 }

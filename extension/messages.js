@@ -37,6 +37,13 @@ export const PageRequest = Object.freeze({
   REVOKE: 'revoke',
   /** The site (registrable domain) of what a person typed, a host or a URL: { type, input } → { site } | { error } */
   SITE_OF: 'siteOf',
+  /** How the person may open the site's own consent settings again, if Trust Ledger answered
+   *  its dialog and the rule says how: { type, site } → { vendor } | {} */
+  CONSENT_REOPENABLE: 'consentReopenable',
+  /** Opens the site's own consent settings in a tab showing it (the given one, else any), for
+   *  the person to choose; from then on the site is not held to Trust Ledger's answer:
+   *  { type, site, tabId? } → { vendor } | { error } */
+  CONSENT_REOPEN: 'consentReopen',
 });
 
 // What content scripts may send (content/relay.js, for content/permissions.js and

@@ -18,7 +18,7 @@ async function currentSite() {
     return { site: wanted };
   }
   const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
-  return tab ? ask({ type: PageRequest.TAB, tabId: tab.id }) : {};
+  return tab ? { ...await ask({ type: PageRequest.TAB, tabId: tab.id }), tabId: tab.id } : {};
 }
 
 // A list, its first `shown` rows visible and the rest behind "N more".
@@ -114,8 +114,28 @@ const HOW = {
   heuristic: 'answered an unknown dialog',
 };
 
+// "Open the site's own settings": the dialog Trust Ledger answered, opened again in the page for
+// the person to choose; from then on the site is not held to Trust Ledger's answer.
+function reopenButton(site, reopenable, tabId) {
+  if (!reopenable?.vendor) return '';
+  const status = el('p', { class: 'muted', id: 'reopen-status', role: 'status' });
+  const button = el('button', { type: 'button', class: 'reopen' }, `Open ${reopenable.vendor}’s settings on the page`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const reply = await ask({ type: PageRequest.CONSENT_REOPEN, site: site.site, tabId });
+    if (reply?.error) {
+      status.textContent = `Not opened: ${reply.error}.`;
+      button.disabled = false;
+      return;
+    }
+    status.textContent = `Opened on the page: what you choose there is yours, and ${site.site} is no longer held to Trust Ledger’s answer.`;
+    if (!document.body.classList.contains('in-tab')) setTimeout(() => window.close(), 1500);
+  });
+  return el('div', { class: 'reopen-row' }, button, status);
+}
+
 // The latest answer to the site's consent dialog, and whether the site's record honours it.
-function consentSection(site) {
+function consentSection(site, reopenable, tabId) {
   const log = site.consent ?? {};
   const receipts = log.receipts ?? [];
   const latest = receipts[receipts.length - 1];
@@ -125,6 +145,11 @@ function consentSection(site) {
     return parts;
   }
   const when = el('span', { class: 'when' }, ` ${time.format(latest.at)}`);
+  if (latest.outcome === 'reopened') {
+    parts.push(el('p', {}, `${latest.vendor}: you opened its settings to choose for yourself.`, when),
+      el('p', { class: 'muted' }, 'Your choice there is yours: Trust Ledger does not hold the site to its own earlier answer.'));
+    return parts;
+  }
   if (latest.outcome === 'payOrConsent') {
     parts.push(el('p', {}, `${latest.vendor}: a pay-or-consent wall. Left to you: Trust Ledger does not pay or consent for you.`, when));
   } else if (latest.outcome === 'failed') {
@@ -151,10 +176,11 @@ function consentSection(site) {
   if (trackers.length) {
     parts.push(el('p', { class: 'verdict bad' }, `Trackers contacted after your refusal: ${trackers.map(([company, n]) => `${company} (${n})`).join(', ')}.`));
   }
+  parts.push(reopenButton(site, reopenable, tabId));
   return parts;
 }
 
-function render(site, openVisit, access) {
+function render(site, openVisit, access, reopenable, tabId) {
   const visit = site.recent.find((v) => v.id === openVisit) ?? site.recent[site.recent.length - 1];
   const scoreClass = site.score >= 60 ? 'good' : site.score < 40 ? 'bad' : '';
   const stat = (label, value) => el('div', {}, el('dt', {}, label), el('dd', {}, String(value)));
@@ -193,7 +219,7 @@ function render(site, openVisit, access) {
     b?.requests ? el('p', { class: 'muted background' },
       `With no page of this site open (its service worker): ${plural(b.requests, 'request')}, ` +
       `${b.trackerRequests} to trackers.`) : '',
-    ...consentSection(site),
+    ...consentSection(site, reopenable, tabId),
     ...asksSection(site),
     accessSection(site.site, access),
   );
@@ -207,16 +233,17 @@ document.getElementById('all-sites').addEventListener('click', (event) => {
   window.close();
 });
 
-const { site: name, visit } = await currentSite();
+const { site: name, visit, tabId } = await currentSite();
 if (!name) {
   main.replaceChildren(el('p', { class: 'muted' }, 'This tab shows no website.'));
 } else {
-  const [{ site }, { access }, { catalogue }] = await Promise.all([
+  const [{ site }, { access }, { catalogue }, reopenable] = await Promise.all([
     ask({ type: PageRequest.SITE, site: name }),
     ask({ type: PageRequest.ACCESS, site: name }),
     ask({ type: PageRequest.TERMS }),
+    ask({ type: PageRequest.CONSENT_REOPENABLE, site: name }),
   ]);
   for (const c of catalogue?.capabilities ?? []) CAPABILITY_NAMES[c.key] = c.name;
-  if (site) render(site, visit, access ?? []);
+  if (site) render(site, visit, access ?? [], reopenable, tabId);
   else main.replaceChildren(el('h1', {}, name), el('p', { class: 'muted' }, 'Nothing recorded for this site yet.'));
 }

@@ -250,6 +250,18 @@ pub struct Custom {
     pub save: Vec<Step>,
 }
 
+/// How the person opens the dialog's settings again, once it was answered: the popup's "Open
+/// this site's consent settings".
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Reopen {
+    /// Calls the page's function at this path (`["Cookiebot", "renew"]`) with these literal
+    /// arguments (strings, numbers, booleans).
+    Call { path: Vec<String>, args: Vec<serde_json::Value> },
+    /// Clicks the first element a plain CSS selector matches in the top-level document.
+    Click { selector: String },
+}
+
 /// One consent rule (`docs/consent-rules.md`, "A rule"). Read with [`RuleSet::load`] or
 /// [`Rule::from_json`].
 #[derive(Clone, Debug)]
@@ -270,6 +282,7 @@ pub struct Rule {
     pub done: Vec<Step>,
     pub unlock: Vec<Selector>,
     pub refuse_all_keeps_legitimate_interest: bool,
+    pub reopen: Option<Reopen>,
 }
 
 impl Rule {

@@ -7,7 +7,7 @@ use super::*;
 
 type Res<T> = Result<T, (String, String)>;
 
-const RULE_FIELDS: [&str; 13] = [
+const RULE_FIELDS: [&str; 14] = [
     "name",
     "vendor",
     "cmpIds",
@@ -21,6 +21,7 @@ const RULE_FIELDS: [&str; 13] = [
     "done",
     "unlock",
     "refuseAllKeepsLegitimateInterest",
+    "reopen",
 ];
 const ACTIONS: [&str; 9] = ["click", "waitFor", "waitForGone", "waitForThenClick", "wait", "hide", "if", "any", "set"];
 const MAPPINGS: [&str; 4] = ["tcf", "specialFeatures", "category", "purposes"];
@@ -123,6 +124,55 @@ pub(super) fn file(json: &str) -> Res<Vec<Rule>> {
     }
 }
 
+/// A JavaScript identifier of the plain kind (`Cookiebot`, `_iub`, `$cmp`).
+fn identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && s.len() <= 64
+}
+
+/// `reopen`: `{ "call": "Cookiebot.renew", "args": [] }` or `{ "click": "#ot-sdk-btn" }`.
+fn reopen(v: &Value, path: &str) -> Res<Reopen> {
+    let map = object(v, path, "reopen", &["call", "args", "click"])?;
+    match (map.get("call"), map.get("click")) {
+        (Some(call), None) => {
+            let p = join(path, "call");
+            let dotted = string(call, &p)?;
+            let parts: Vec<String> = dotted.split('.').map(str::to_owned).collect();
+            if parts.len() > 4 || !parts.iter().all(|part| identifier(part)) {
+                return bad(&p, format!("{} is not a function's path (up to 4 names joined by '.')", show(call)));
+            }
+            let args = match map.get("args") {
+                None => Vec::new(),
+                Some(a) => {
+                    let p = join(path, "args");
+                    let items = list(a, &p, "a list of arguments")?;
+                    if items.len() > 4 {
+                        return bad(&p, "more than 4 arguments");
+                    }
+                    each(items, &p, |item, p| match item {
+                        Value::String(_) | Value::Number(_) | Value::Bool(_) => Ok(item.clone()),
+                        other => bad(p, found("a string, number or boolean", other)),
+                    })?
+                }
+            };
+            Ok(Reopen::Call { path: parts, args })
+        }
+        (None, Some(click)) => {
+            if map.contains_key("args") {
+                return bad(&join(path, "args"), "only with call");
+            }
+            let p = join(path, "click");
+            match string(click, &p)? {
+                s if s.trim().is_empty() || s.starts_with("xpath/") => bad(&p, "a plain CSS selector"),
+                s => Ok(Reopen::Click { selector: s.to_owned() }),
+            }
+        }
+        _ => bad(path, "either call or click"),
+    }
+}
+
 fn valid_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -194,6 +244,7 @@ fn rule(v: &Value, at: &str) -> Res<Rule> {
         done: field("done").0.map(|v| steps(v, &join(path, "done"))).transpose()?.unwrap_or_default(),
         unlock: list_of("unlock")?,
         refuse_all_keeps_legitimate_interest: flag(map, path, "refuseAllKeepsLegitimateInterest")?,
+        reopen: field("reopen").0.map(|v| reopen(v, &join(path, "reopen"))).transpose()?,
         name,
         vendor,
         cmp_ids,

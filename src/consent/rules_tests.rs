@@ -137,6 +137,14 @@ refused! {
     set_needs_on: "/refuseAll/0" = json!({ "set": "#a" }) => "cmp.refuseAll[0].on", "missing";
     set_radio_needs_off: "/refuseAll/0" = json!({ "set": "#yes", "on": false, "kind": "radio" }) => "cmp.refuseAll[0].kind", "radio needs off";
     done_steps_are_checked: "/done" = json!([{ "waitForGone": "#cmp", "visible": true }]) => "cmp.done[0].visible", "unknown field in a waitForGone step";
+    reopen_is_call_or_click: "/reopen" = json!({ "args": [] }) => "cmp.reopen", "either call or click";
+    reopen_is_not_both: "/reopen" = json!({ "call": "A.b", "click": "#a" }) => "cmp.reopen", "either call or click";
+    reopen_calls_a_path_of_names: "/reopen" = json!({ "call": "window['x']()" }) => "cmp.reopen.call", "is not a function's path";
+    reopen_paths_are_short: "/reopen" = json!({ "call": "a.b.c.d.e" }) => "cmp.reopen.call", "up to 4 names";
+    reopen_args_are_literals: "/reopen" = json!({ "call": "__cmp", "args": [{ "f": 1 }] }) => "cmp.reopen.args[0]", "a string, number or boolean";
+    reopen_args_are_few: "/reopen" = json!({ "call": "__cmp", "args": [1, 2, 3, 4, 5] }) => "cmp.reopen.args", "more than 4 arguments";
+    reopen_click_takes_no_args: "/reopen" = json!({ "click": "#a", "args": [] }) => "cmp.reopen.args", "only with call";
+    reopen_click_is_css: "/reopen" = json!({ "click": "xpath///a" }) => "cmp.reopen.click", "a plain CSS selector";
     toggle_controls_are_not_empty: "/custom/toggles/2/control" = json!("") => "cmp.custom.toggles[2].control", "empty selector";
     toggles_need_a_mapping: "/custom/toggles/0" = json!({ "control": "#x" }) => "cmp.custom.toggles[0]", "no mapping";
     toggles_have_one_mapping: "/custom/toggles/0" = json!({ "control": "#x", "tcf": [1], "category": "marketing" }) => "cmp.custom.toggles[0]", "two mappings, tcf and category";
@@ -284,6 +292,29 @@ fn every_step_and_option_reads() {
     assert_eq!(tcf.consent.as_ref().map(|t| t.with_id(7)), Selector::new(["#host", "[data-id='7']"]));
     assert!(tcf.legitimate_interest.is_none());
     assert_eq!(tcf.kind, Kind::Aria);
+}
+
+#[test]
+fn reopen_reads_as_a_call_or_a_click() {
+    let mut set = RuleSet::default();
+    let mut rule = base();
+    put(&mut rule, "/reopen", json!({ "call": "Osano.cm.showDrawer", "args": ["osano-cm-dom-info-dialog-open", 2, true] }));
+    set.load("cmp.json", &rule.to_string()).expect("loads");
+    let reopen = set.get("cmp").and_then(|r| r.reopen.clone());
+    assert_eq!(
+        reopen,
+        Some(Reopen::Call {
+            path: vec!["Osano".into(), "cm".into(), "showDrawer".into()],
+            args: vec![json!("osano-cm-dom-info-dialog-open"), json!(2), json!(true)]
+        })
+    );
+    assert_eq!(serde_json::to_value(&reopen).expect("serialises")["kind"], "call");
+    put(&mut rule, "/reopen", json!({ "click": "#cmplz-manage-consent .cmplz-manage-consent" }));
+    set.load("cmp.json", &rule.to_string()).expect("loads");
+    assert_eq!(
+        set.get("cmp").and_then(|r| r.reopen.clone()),
+        Some(Reopen::Click { selector: "#cmplz-manage-consent .cmplz-manage-consent".into() })
+    );
 }
 
 #[test]

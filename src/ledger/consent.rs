@@ -67,6 +67,9 @@ pub enum ConsentOutcome {
     PayOrConsent,
     /// The dialog is on the page but not shown: nothing to answer.
     NotShowing,
+    /// The person opened the dialog's settings again to choose for themselves (the popup's
+    /// button): from then on the site is no longer held to Trust Ledger's answer.
+    Reopened,
 }
 
 /// How one switch of a settings layer was answered.
@@ -223,9 +226,14 @@ impl ConsentLog {
         *self == ConsentLog::default()
     }
 
-    /// The receipt in force: the latest answered.
+    /// The receipt in force: the latest answered, unless the person reopened the dialog's
+    /// settings after it (then none: the choice is theirs).
     pub fn in_force(&self) -> Option<&Receipt> {
-        self.receipts.iter().rev().find(|r| r.outcome == ConsentOutcome::Answered)
+        self.receipts
+            .iter()
+            .rev()
+            .find(|r| matches!(r.outcome, ConsentOutcome::Answered | ConsentOutcome::Reopened))
+            .filter(|r| r.outcome == ConsentOutcome::Answered)
     }
 
     /// Whether the answer in force refused this CMP category (its key).
@@ -238,7 +246,7 @@ impl ConsentLog {
             ConsentOutcome::Answered => self.answered += 1,
             ConsentOutcome::Failed => self.failed += 1,
             ConsentOutcome::PayOrConsent => self.walls += 1,
-            ConsentOutcome::NotShowing => {}
+            ConsentOutcome::NotShowing | ConsentOutcome::Reopened => {}
         }
         self.receipts.push(receipt);
         self.trim();
@@ -312,8 +320,8 @@ impl Site {
             log.latest_check = Some(check.clone());
             log.last_checked = at;
         }
-        if log.answered == 0 {
-            return; // nobody answered for the person here: nothing to hold the record to
+        if log.in_force().is_none() {
+            return; // nobody answered for the person here (or they took over): nothing to hold the record to
         }
         let (key, delta, reason) = if let Some(first) = check.violations.first() {
             log.violations += 1;
@@ -390,7 +398,7 @@ pub(super) fn problem(s: &Site) -> Option<(String, &'static str)> {
     if log.receipts.iter().any(|r| r.visit > s.visits || !r.refused_categories.iter().all(known)) {
         return Some(("consent.receipts".to_owned(), "a receipt does not fit the visits or names an unknown category"));
     }
-    if log.answered > 0 && log.in_force().is_none() {
+    if log.answered > 0 && !log.receipts.iter().any(|r| r.outcome == ConsentOutcome::Answered) {
         return Some(("consent.receipts".to_owned(), "answered, but no answered receipt"));
     }
     None

@@ -341,6 +341,31 @@ fn a_tracker_of_a_refused_category_contacted_after_the_answer_costs_once_per_com
 }
 
 #[test]
+fn once_the_person_reopens_the_dialog_the_site_is_no_longer_held_to_the_answer() {
+    let mut f = Feed::new("profile-a");
+    f.visit("v1", T0);
+    f.receipt(refused_all());
+    f.receipt(Receipt { outcome: ConsentOutcome::Reopened, how: None, refused_categories: Vec::new(), ..refused_all() });
+    let log = &f.site().consent;
+    assert_eq!((log.answered, log.receipts.len()), (1, 2));
+    assert!(log.in_force().is_none(), "the choice is the person's");
+    f.check(check(&[P7]));
+    f.cookie("_ga", "Google Analytics", "statistics");
+    f.tracker("Criteo", "advertising", 2_000);
+    assert!(
+        f.site().changes.iter().all(|c| c.delta != -score::CONSENT_RECORD_BROKEN && c.delta != -score::COOKIE_AFTER_REFUSAL),
+        "{:?}",
+        f.changes(0)
+    );
+    assert!(f.site().consent.trackers_after_refusal.is_empty());
+    assert_eq!(super::consent::problem(f.site()), None, "a reopened answer is a consistent log");
+    // Trust Ledger's next answer is in force again.
+    f.receipt(refused_all());
+    f.tracker("Criteo", "advertising", 2_000);
+    assert_eq!(f.site().consent.trackers_after_refusal["Criteo"], 1);
+}
+
+#[test]
 fn a_record_as_chosen_earns_2_once_per_visit_and_keeps_the_visit_clean() {
     let mut f = Feed::new("profile-a");
     f.visit("v1", T0);

@@ -82,6 +82,9 @@ pub enum ConsentBody {
     /// The heuristic answered a dialog no rule knows: the text of the button it pressed, its
     /// role, and whether the dialog was gone after.
     Unknown { pressed: String, role: HeuristicRole, gone: bool },
+    /// The person opened the settings of the dialog answered by `rule` again (the popup's
+    /// button), to choose for themselves.
+    Reopened { rule: String, vendor: String },
     /// A pay-or-consent wall was seen (nothing clicked), with the rule that knows it, if any.
     Wall {
         #[serde(default)]
@@ -229,6 +232,18 @@ impl Observer {
                 failure: None,
                 refused_categories: Vec::new(),
             }),
+            ConsentBody::Reopened { rule, vendor } => Some(Receipt {
+                at: r.at,
+                visit: 0,
+                rule: clip(rule, NAME_MAX),
+                vendor: clip(vendor, NAME_MAX),
+                how: None,
+                outcome: ConsentOutcome::Reopened,
+                reason: "you opened its settings to choose for yourself".to_owned(),
+                choices: Vec::new(),
+                failure: None,
+                refused_categories: Vec::new(),
+            }),
             ConsentBody::Tcf { check } => {
                 let Page { site, visit, .. } = page;
                 return vec![Event::ConsentCheck { seq: self.next(), at: r.at, site, visit, origin, check: bounded(check) }];
@@ -237,8 +252,14 @@ impl Observer {
             ConsentBody::Cookies { .. } => return Vec::new(),
         };
         let Some(receipt) = receipt else { return Vec::new() };
-        if receipt.outcome == ConsentOutcome::Answered {
-            self.refused.insert(page.site.clone(), receipt.refused_categories.clone());
+        match receipt.outcome {
+            ConsentOutcome::Answered => {
+                self.refused.insert(page.site.clone(), receipt.refused_categories.clone());
+            }
+            ConsentOutcome::Reopened => {
+                self.refused.remove(&page.site);
+            }
+            _ => {}
         }
         let Page { site, visit, .. } = page;
         vec![Event::Consent { seq: self.next(), at: r.at, site, visit, origin, third_party_frame, receipt }]

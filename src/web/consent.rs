@@ -123,6 +123,16 @@ impl WasmConsent {
         to_js(&command)
     }
 
+    /// How the person reopens the settings of the dialog `rule` answers (`docs/consent-rules.md`,
+    /// `reopen`): `{ kind: "call", path, args }`, `{ kind: "click", selector }`, or null when the
+    /// rule does not say (or there is no such rule).
+    pub fn reopen(&self, rule: &str) -> Result<JsValue, JsError> {
+        match self.rules.get(rule).and_then(|r| r.reopen.as_ref()) {
+            Some(reopen) => to_js(reopen),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     /// Ends a session whose frame went away: its answer, failed with `why`.
     pub fn abort(&mut self, session: u32, why: &str) -> Result<JsValue, JsError> {
         match self.sessions.remove(&session) {

@@ -240,3 +240,54 @@ test('answered once when the site reloads after the answer; hidden markup and pa
   await page.waitForFunction(() => [...document.querySelectorAll('div[id^=sp_message_container_]')]
     .some((el) => el.checkVisibility({ opacityProperty: true }) && Number(getComputedStyle(el).opacity) > 0), null, { timeout: 15_000 });
 });
+
+// Whether a dialog can be seen: rendered, with a box, not transparent.
+const shownIn = (page, dialog) => page.evaluate((selector) => [...document.querySelectorAll(selector)]
+  .some((el) => el.checkVisibility({ opacityProperty: true, visibilityProperty: true })
+    && el.getBoundingClientRect().height > 0 && Number(getComputedStyle(el).opacity) > 0), dialog);
+
+test('one click in the popup opens the site’s own consent settings again; what the person chooses there is theirs', async (t) => {
+  const { h, page } = await browsing(t, 'refuseAll');
+  const popup = await h.context.newPage();
+  // A rule that calls the vendor's function (Cookiebot.renew), and one that clicks its button.
+  const cases = [
+    { url: 'https://cookiebot.example/?ga=1', name: 'cookiebot.example', cmp: 'cookiebot', dialog: '#CybotCookiebotDialog',
+      accept: '#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll' },
+    { url: 'https://complianz.example/', name: 'complianz.example', cmp: 'complianz', dialog: '.cmplz-cookiebanner', accept: '.cmplz-accept' },
+  ];
+  for (const { url, name, cmp, dialog, accept } of cases) {
+    await h.visit(page, url);
+    await siteWhen(h, name, (s) => s.consent?.receipts?.some((r) => r.outcome === 'answered'));
+    assert.equal(await shownIn(page, dialog), false, `${cmp}: answered, not shown`);
+
+    await popup.goto(`chrome-extension://${h.extensionId}/popup/popup.html?site=${name}`);
+    await popup.click('button.reopen');
+    await popup.waitForFunction(() => /^Opened on the page/.test(document.getElementById('reopen-status')?.textContent ?? ''));
+    await page.waitForFunction(({ selector }) => [...document.querySelectorAll(selector)]
+      .some((el) => el.checkVisibility({ opacityProperty: true }) && Number(getComputedStyle(el).opacity) > 0), { selector: dialog });
+    // Left to the person: not answered again.
+    await new Promise((r) => setTimeout(r, 2_000));
+    assert.ok(await shownIn(page, dialog), `${cmp}: still shown two seconds later`);
+    await page.click(accept);
+    const record = await page.evaluate((n) => JSON.parse(localStorage.getItem('fixture-consent') ?? '{}')[n], cmp);
+    assert.equal(record?.categories?.marketing, true, `${cmp}: the person's own choice recorded`);
+
+    const site = await siteWhen(h, name, (s) => s.consent.receipts.at(-1)?.outcome === 'reopened');
+    const reopened = site.consent.receipts.at(-1);
+    assert.deepEqual([reopened.outcome, reopened.rule], ['reopened', cmp]);
+    // The cookies and hits of categories the earlier answer refused cost nothing from now on.
+    const before = site.changes.length;
+    await h.visit(page, url);
+    const after = (await ledger(h)).sites[name];
+    assert.deepEqual(after.changes.slice(before).filter((c) => /after you refused|consent record/.test(c.reason)), []);
+  }
+  await popup.goto(`chrome-extension://${h.extensionId}/popup/popup.html?site=cookiebot.example`);
+  await popup.waitForSelector('h2');
+  const text = await popup.textContent('main');
+  assert.match(text, /Cookiebot: you opened its settings to choose for yourself\./);
+  assert.equal(await popup.$('button.reopen'), null, 'nothing to reopen: no answer of Trust Ledger’s in force');
+  for (const colorScheme of ['light', 'dark']) {
+    await popup.emulateMedia({ colorScheme });
+    assert.deepEqual(await axeViolations(popup), [], `the popup in ${colorScheme}`);
+  }
+});
