@@ -10,7 +10,7 @@
 //   consentStep {session, reply} ► same frame? ──────────► step ───► next command … done
 //                                  done: the receipt → ledger
 //   consentUnknown {candidates} ─► judgeUnknown ─────────────────────► which button, if any
-//   consentRecord {tcf} (tcf.js) ► checkTcf ─────────────────────────► the check → ledger
+//   consentRecord {tcf|gpp} ─────► checkTcf / checkGpp ───────────────► the check → ledger
 //   consentCookies {names} ──────► → ledger (tracking cookies after a refusal)
 //
 //   popup: reopen ──────────────► the rule's `reopen` (a page function or a click) in the tab;
@@ -170,11 +170,17 @@ export function consentHandlers({ ready, readTerms, now, record }) {
 
   async function consentRecord(message, sender) {
     const r = message.record;
-    if (r?.kind !== 'tcf' || typeof r.tcString !== 'string') return; // GPP strings: not checked yet
+    const tcf = r?.kind === 'tcf' && typeof r.tcString === 'string';
+    const gpp = r?.kind === 'gpp' && typeof r.gppString === 'string';
+    if (!tcf && !gpp) return;
     await settled(sender.tab.id);
     const site = siteOf(sender);
-    const check = WasmConsent.checkTcf(r, await readTerms(), site, now());
-    await file(sender, { kind: 'tcf', check });
+    const terms = await readTerms();
+    if (tcf) await file(sender, { kind: 'tcf', check: WasmConsent.checkTcf(r, terms, site, now()) });
+    else {
+      const report = { gppString: r.gppString, applicableSections: Array.isArray(r.applicableSections) ? r.applicableSections.filter(Number.isInteger) : [] };
+      await file(sender, { kind: 'gpp', check: WasmConsent.checkGpp(report, terms, site, now()) });
+    }
   }
 
   async function consentCookies(message, sender) {

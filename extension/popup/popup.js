@@ -165,8 +165,18 @@ function consentSection(site, reopenable, tabId) {
       list(check.violations, (v) => [el('span', {}, v)], ''));
   } else if (check) {
     parts.push(el('p', { class: 'verdict good' }, 'Honoured: its consent record says what you chose.'));
-  } else if (latest.outcome === 'answered') {
-    parts.push(el('p', { class: 'muted' }, 'Not verified: the dialog keeps no record Trust Ledger can read (no IAB TCF string).'));
+  }
+  const gpp = log.latestGppCheck;
+  if (gpp?.unreadable) {
+    parts.push(el('p', { class: 'verdict bad' }, `Not verified: its US privacy record (GPP) cannot be read (${gpp.unreadable}).`));
+  } else if (gpp && gpp.violations.length) {
+    parts.push(el('p', { class: 'verdict bad' }, 'Not honoured: its US privacy record (GPP) says other than you chose.'),
+      list(gpp.violations, (v) => [el('span', {}, v)], ''));
+  } else if (gpp) {
+    parts.push(el('p', { class: 'verdict good' }, 'Honoured: its US privacy record (GPP) says what you chose.'));
+  }
+  if (!check && !gpp && latest.outcome === 'answered') {
+    parts.push(el('p', { class: 'muted' }, 'Not verified: the dialog keeps no record Trust Ledger can read (no IAB TCF or GPP string).'));
   }
   const cookies = Object.entries(log.cookiesAfterRefusal ?? {});
   if (cookies.length) {

@@ -3,6 +3,7 @@
 pub mod autoconsent;
 pub mod cookies;
 pub mod decide;
+pub mod gpp;
 pub mod heuristic;
 pub mod rules;
 pub mod session;

@@ -3,7 +3,8 @@
 //! tracking cookies it has and the trackers it lets in after the person refused their category.
 //!
 //! Each [`super::Event::Consent`] adds a [`Receipt`] (the latest [`RECEIPTS_KEPT`], and always the
-//! one in force: the latest answered), [`super::Event::ConsentCheck`] a checked TC string and
+//! one in force: the latest answered), [`super::Event::ConsentCheck`] a checked TC string,
+//! [`super::Event::ConsentGpp`] a checked Global Privacy Platform string, and
 //! [`super::Event::ConsentCookie`] a known tracking cookie, all to the site's [`ConsentLog`]; a
 //! tracker's request ([`super::Event::Request`]) is held against the answer in force as it is
 //! applied. Once Trust Ledger has answered the site's dialog, a record that says other than the
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::permissions::is_zero;
 use super::{score, Site};
 use crate::consent::decide::Path;
+use crate::consent::gpp::GppCheck;
 use crate::consent::session::{self, Answer};
 use crate::consent::verify::TcCheck;
 use crate::policy::{CmpCategory, TrackerCategory};
@@ -211,6 +213,12 @@ pub struct ConsentLog {
     /// When the latest check was made (0 before any).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub last_checked: u64,
+    /// The latest check of a Global Privacy Platform string (counted in `checks` too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_gpp_check: Option<GppCheck>,
+    /// When it was made (0 before any).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub last_gpp_checked: u64,
     /// Known tracking cookies found after the answer in force refused their category: how often
     /// each name was reported.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -278,6 +286,10 @@ impl ConsentLog {
             self.latest_check = other.latest_check;
             self.last_checked = other.last_checked;
         }
+        if other.latest_gpp_check.is_some() && (self.latest_gpp_check.is_none() || other.last_gpp_checked > self.last_gpp_checked) {
+            self.latest_gpp_check = other.latest_gpp_check;
+            self.last_gpp_checked = other.last_gpp_checked;
+        }
         for (name, n) in other.cookies_after_refusal {
             *self.cookies_after_refusal.entry(name).or_default() += n;
         }
@@ -310,27 +322,45 @@ impl Site {
         self.consent.keep(receipt);
     }
 
-    /// A checked consent record. Once a dialog of the site was answered, a record that breaks
-    /// the terms costs and one that says what was chosen earns, each once per visit.
+    /// A checked consent record (a TC string). Once a dialog of the site was answered, a record
+    /// that breaks the terms costs and one that says what was chosen earns, each once per visit.
     pub(super) fn consent_check(&mut self, visit: Option<&str>, at: u64, check: &TcCheck) {
-        let i = visit.map(|id| self.visit_mut(id, at, ""));
         let log = &mut self.consent;
-        log.checks += 1;
         if at >= log.last_checked {
             log.latest_check = Some(check.clone());
             log.last_checked = at;
         }
+        self.judge_record(visit, at, &check.violations, check.honoured());
+    }
+
+    /// A checked Global Privacy Platform string: judged as a TC string is (one charge or bonus
+    /// per visit for both kinds of record together).
+    pub(super) fn consent_gpp(&mut self, visit: Option<&str>, at: u64, check: &GppCheck) {
+        let log = &mut self.consent;
+        if at >= log.last_gpp_checked {
+            log.latest_gpp_check = Some(check.clone());
+            log.last_gpp_checked = at;
+        }
+        self.judge_record(visit, at, &check.violations, check.honoured());
+    }
+
+    /// Counts a checked record, and charges or credits its visit when Trust Ledger's answer is
+    /// in force.
+    fn judge_record(&mut self, visit: Option<&str>, at: u64, violations: &[String], honoured: bool) {
+        let i = visit.map(|id| self.visit_mut(id, at, ""));
+        let log = &mut self.consent;
+        log.checks += 1;
         if log.in_force().is_none() {
             return; // nobody answered for the person here (or they took over): nothing to hold the record to
         }
-        let (key, delta, reason) = if let Some(first) = check.violations.first() {
+        let (key, delta, reason) = if let Some(first) = violations.first() {
             log.violations += 1;
-            let more = match check.violations.len() - 1 {
+            let more = match violations.len() - 1 {
                 0 => String::new(),
                 n => format!(" and {n} more"),
             };
             (RECORD, -score::CONSENT_RECORD_BROKEN, format!("{}'s consent record says other than you chose: {first}{more}", self.site))
-        } else if check.honoured() {
+        } else if honoured {
             log.honoured += 1;
             (HONOURED, score::CONSENT_HONOURED, format!("{} recorded your choices as you made them", self.site))
         } else {

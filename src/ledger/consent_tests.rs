@@ -366,6 +366,41 @@ fn once_the_person_reopens_the_dialog_the_site_is_no_longer_held_to_the_answer()
 }
 
 #[test]
+fn a_gpp_record_is_judged_as_a_tc_string_is_one_charge_per_visit_for_both() {
+    use crate::consent::gpp::GppCheck;
+    let mut f = Feed::new("profile-a");
+    f.visit("v1", T0);
+    f.receipt(refused_all());
+    let gpp = |violations: &[&str]| GppCheck {
+        gpp_string: "DBABLA~CVQqAAAAAACA.YA".into(),
+        sections: vec![7],
+        checked: vec![7],
+        violations: violations.iter().map(|v| (*v).to_owned()).collect(),
+        ..GppCheck::default()
+    };
+    let apply = |f: &mut Feed, check: GppCheck| {
+        let seq = f.next();
+        let at = T0 + 5_000 + seq;
+        let e =
+            Event::ConsentGpp { seq, at, site: SITE.into(), visit: Some("v1".into()), origin: "https://www.news.example".into(), check };
+        assert!(f.ledger.apply(&e));
+    };
+    apply(&mut f, gpp(&["records that you did not opt out of the sale of your personal data, which you refuse (usnat section)"]));
+    f.check(check(&[P7]));
+    let log = &f.site().consent;
+    assert_eq!((log.checks, log.violations), (2, 2));
+    assert_eq!(log.latest_gpp_check.as_ref().map(|c| c.sections.clone()), Some(vec![7]));
+    assert_eq!(
+        f.changes(0),
+        [change(
+            -score::CONSENT_RECORD_BROKEN,
+            "news.example's consent record says other than you chose: records that you did not opt out of the sale of your personal data, which you refuse (usnat section)"
+        )],
+        "one charge for the visit, whichever record broke the terms"
+    );
+}
+
+#[test]
 fn a_record_as_chosen_earns_2_once_per_visit_and_keeps_the_visit_clean() {
     let mut f = Feed::new("profile-a");
     f.visit("v1", T0);

@@ -130,6 +130,17 @@ pub enum Event {
         origin: String,
         check: crate::consent::verify::TcCheck,
     },
+    /// The site's Global Privacy Platform string, read in a frame of `origin` and checked
+    /// against the person's terms (`crate::consent::gpp::check`).
+    ConsentGpp {
+        seq: u64,
+        at: u64,
+        site: String,
+        #[serde(default)]
+        visit: Option<String>,
+        origin: String,
+        check: crate::consent::gpp::GppCheck,
+    },
     /// The page has a known tracking cookie (`crate::consent::cookies`) of a category the
     /// site's answer in force refused.
     ConsentCookie {
@@ -156,6 +167,7 @@ impl Event {
             | Event::Permission { seq, .. }
             | Event::Consent { seq, .. }
             | Event::ConsentCheck { seq, .. }
+            | Event::ConsentGpp { seq, .. }
             | Event::ConsentCookie { seq, .. } => *seq,
         }
     }
@@ -461,6 +473,9 @@ impl Ledger {
             }
             Event::ConsentCheck { at, site, visit, check, .. } => {
                 self.site_mut(site, *at).consent_check(visit.as_deref(), *at, check);
+            }
+            Event::ConsentGpp { at, site, visit, check, .. } => {
+                self.site_mut(site, *at).consent_gpp(visit.as_deref(), *at, check);
             }
             Event::ConsentCookie { at, site, visit, name, company, category, .. } => {
                 self.site_mut(site, *at).consent_cookie(visit.as_deref(), *at, name, company, category);

@@ -19,6 +19,7 @@ use super::permission::web_origin;
 use super::Observer;
 use crate::attribution::{page_site, Page};
 use crate::consent::cookies::tracking_cookie;
+use crate::consent::gpp::GppCheck;
 use crate::consent::verify::TcCheck;
 use crate::ledger::consent::optional_categories;
 use crate::ledger::{ConsentHow, ConsentOutcome, Event, Ledger, Receipt, ReceiptChoice};
@@ -77,6 +78,8 @@ pub enum ConsentBody {
     },
     /// The site's TC string, already checked against the terms (`crate::consent::verify::check`).
     Tcf { check: TcCheck },
+    /// The site's GPP string, already checked against the terms (`crate::consent::gpp::check`).
+    Gpp { check: GppCheck },
     /// The first-party cookie names the page has after an answer (`document.cookie`).
     Cookies { names: Vec<String> },
     /// The heuristic answered a dialog no rule knows: the text of the button it pressed, its
@@ -193,6 +196,21 @@ fn bounded(check: &TcCheck) -> TcCheck {
     }
 }
 
+/// A GPP string's check with every list and text bounded.
+fn bounded_gpp(check: &GppCheck) -> GppCheck {
+    let texts = |v: &[String]| v.iter().take(LIST_MAX).map(|t| clip(t, TEXT_MAX)).collect();
+    let ids = |v: &[u32]| v.iter().take(LIST_MAX).copied().collect();
+    GppCheck {
+        gpp_string: clip(&check.gpp_string, TC_STRING_MAX),
+        sections: ids(&check.sections),
+        applicable_sections: ids(&check.applicable_sections),
+        checked: ids(&check.checked),
+        violations: texts(&check.violations),
+        notes: texts(&check.notes),
+        unreadable: check.unreadable.as_deref().map(|u| clip(u, TEXT_MAX)),
+    }
+}
+
 /// `text`, cut to `max` characters (a cut one ends in `…`).
 fn clip(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
@@ -244,6 +262,10 @@ impl Observer {
                 failure: None,
                 refused_categories: Vec::new(),
             }),
+            ConsentBody::Gpp { check } => {
+                let Page { site, visit, .. } = page;
+                return vec![Event::ConsentGpp { seq: self.next(), at: r.at, site, visit, origin, check: bounded_gpp(check) }];
+            }
             ConsentBody::Tcf { check } => {
                 let Page { site, visit, .. } = page;
                 return vec![Event::ConsentCheck { seq: self.next(), at: r.at, site, visit, origin, check: bounded(check) }];

@@ -190,6 +190,23 @@ impl WasmConsent {
         to_js(&verify::check(&report, &effective(terms, site, now)))
     }
 
+    /// Checks a GPP string the page's `__gpp` reported (`{ gppString, applicableSections }`)
+    /// against the terms for `site` (`consent::gpp::check`): the `GppCheck`.
+    #[wasm_bindgen(js_name = checkGpp)]
+    pub fn check_gpp(report: JsValue, terms: &WasmTerms, site: &str, now: f64) -> Result<JsValue, JsError> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct GppReport {
+            gpp_string: String,
+            #[serde(default)]
+            applicable_sections: Vec<i64>,
+        }
+        let report: GppReport = serde_wasm_bindgen::from_value(report).map_err(js_error)?;
+        // The page's "-1" means "none applies"; other ids are sections.
+        let sections: Vec<u32> = report.applicable_sections.iter().filter_map(|&id| u32::try_from(id).ok()).collect();
+        to_js(&crate::consent::gpp::check(&report.gpp_string, &sections, &effective(terms, site, now)))
+    }
+
     /// A known tracking cookie's `{ company, category }`, or null.
     #[wasm_bindgen(js_name = trackingCookie)]
     pub fn tracking_cookie(name: &str, host: &str) -> Result<JsValue, JsError> {

@@ -165,6 +165,22 @@ test('each answer is a receipt in the ledger; the recorded TC string and cookies
   assert.ok(site.changes.some((c) => c.reason === 'cookiebot.example let Google track you after you refused statistics'),
     JSON.stringify(site.changes.map((c) => c.reason)));
 
+  // A Global Privacy Platform record (US national section): honest, then lying about the
+  // opt-outs the terms ask for (the terms refuse sale and sharing, and send GPC).
+  await h.visit(page, 'https://onetrust.example/?gpp=honest');
+  site = await siteWhen(h, 'onetrust.example', (s) => s.consent?.latestGppCheck);
+  assert.deepEqual([site.consent.latestGppCheck.sections, site.consent.latestGppCheck.violations], [[7], []]);
+  assert.ok(site.changes.some((c) => c.reason === 'onetrust.example recorded your choices as you made them'));
+  // Another tab (a dialog answered in a tab is not answered again there within 30 s).
+  await h.context.clearCookies();
+  const other = await h.context.newPage();
+  await h.visit(other, 'https://onetrust.example/?gpp=lie');
+  site = await siteWhen(h, 'onetrust.example', (s) => s.consent?.latestGppCheck?.violations.length);
+  const gppViolations = site.consent.latestGppCheck.violations;
+  assert.ok(gppViolations.some((v) => /did not opt out of the sale of your personal data/.test(v)), JSON.stringify(gppViolations));
+  assert.ok(site.changes.some((c) => c.reason.startsWith("onetrust.example's consent record says other than you chose: records that you did not opt out")),
+    JSON.stringify(site.changes.map((c) => c.reason)));
+
   // The popup says what was sent, and whether the site's record honours it.
   const popup = await h.context.newPage();
   const section = async (name) => {
@@ -179,6 +195,7 @@ test('each answer is a receipt in the ledger; the recorded TC string and cookies
   };
   assert.match(await section('quantcast.example'), /answered purpose by purpose\..* \| Honoured: its consent record says what you chose\./);
   assert.match(await section('funding-choices.example'), /Not honoured: its consent record says other than you chose\. \| .*records consent to purpose 1 /);
+  assert.match(await section('onetrust.example'), /Not honoured: its US privacy record \(GPP\) says other than you chose\. \| .*did not opt out of the sale/);
   assert.match(await section('cookiebot.example'), /Tracking cookies after your refusal: _ga.* \| Trackers contacted after your refusal: Google \(1\)\./);
   for (const colorScheme of ['light', 'dark']) {
     await popup.emulateMedia({ colorScheme });
