@@ -198,6 +198,7 @@ export function consentHandlers({ ready, readTerms, now, record }) {
       rules?.then((consent) => consent.abort(session, 'the tab was closed')).catch(() => {});
     }
     for (const [session, info] of unknown) if (info.tabId === tabId) unknown.delete(session);
+    editing.delete(tabId);
   });
 
   // -- Reopening a site's own settings (the popup) -----------------------------------------------
