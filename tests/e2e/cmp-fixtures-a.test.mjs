@@ -150,10 +150,15 @@ function checkSteps(steps, path) {
 }
 
 test('rules: the five rule files follow docs/consent-rules.md', () => {
-  const TOP = ['name', 'vendor', 'cmpIds', 'runs', 'detect', 'prehide', 'payOrConsent', 'refuseAll', 'acceptAll', 'custom', 'done', 'unlock', 'refuseAllKeepsLegitimateInterest'];
+  const TOP = ['name', 'vendor', 'cmpIds', 'runs', 'detect', 'prehide', 'payOrConsent', 'refuseAll', 'acceptAll', 'custom', 'done', 'unlock', 'refuseAllKeepsLegitimateInterest', 'reopen'];
   for (const name of RULES) {
     const r = rule(name);
     for (const k of Object.keys(r)) assert.ok(TOP.includes(k), `${name}: unknown field ${k}`);
+    if (r.reopen) {
+      assert.ok(typeof r.reopen.call === 'string' ? /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*){0,3}$/.test(r.reopen.call)
+        : typeof r.reopen.click === 'string', `${name}.reopen: a call or a click`);
+      if (r.reopen.click) checkSelector(r.reopen.click, `${name}.reopen.click`);
+    }
     assert.equal(r.name, name);
     assert.match(r.name, /^[a-z0-9-]+$/);
     assert.equal(typeof r.vendor, 'string');

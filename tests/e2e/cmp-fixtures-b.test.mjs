@@ -167,7 +167,12 @@ function checkRule(name, r) {
   };
 
   only('', r, ['name', 'vendor', 'cmpIds', 'runs', 'detect', 'prehide', 'payOrConsent', 'refuseAll', 'acceptAll',
-    'custom', 'done', 'unlock', 'refuseAllKeepsLegitimateInterest']);
+    'custom', 'done', 'unlock', 'refuseAllKeepsLegitimateInterest', 'reopen']);
+  if (r.reopen) {
+    only('reopen', r.reopen, ['call', 'args', 'click']);
+    if (r.reopen.click) selector('reopen.click', r.reopen.click);
+    else assert.match(r.reopen.call, /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*){0,3}$/, 'reopen.call');
+  }
   assert.equal(r.name, name);
   assert.match(r.name, /^[a-z0-9-]+$/);
   assert.equal(typeof r.vendor, 'string');
