@@ -416,11 +416,12 @@ async function answer(s, message) {
     case PageRequest.PRESET:
       return { json: WasmTerms.preset(String(message.preset)).toJson() };
     case PageRequest.CONSENT_REOPENABLE:
-      return typeof message.site === 'string' ? consentHandler.reopenable(s.ledger.site(message.site)) : {};
+      return typeof message.site === 'string' ? consentHandler.reopenable(s.ledger.consentInForce(message.site)) : {};
     case PageRequest.CONSENT_REOPEN: {
       if (typeof message.site !== 'string') return { error: 'no site given' };
       try {
-        return await consentHandler.reopen(s.ledger.site(message.site), Number.isInteger(message.tabId) ? message.tabId : null);
+        const tabId = Number.isInteger(message.tabId) ? message.tabId : null;
+        return await consentHandler.reopen(message.site, s.ledger.consentInForce(message.site), tabId);
       } catch (e) {
         return { error: e.message };
       }

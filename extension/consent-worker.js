@@ -203,15 +203,8 @@ export function consentHandlers({ ready, readTerms, now, record }) {
 
   // -- Reopening a site's own settings (the popup) -----------------------------------------------
 
-  /** The answer in force on a site (its ledger record): the latest answered receipt, unless the
-   *  person reopened the dialog after it (the ledger's `ConsentLog::in_force`). */
-  const inForce = (site) => {
-    const latest = site?.consent?.receipts?.findLast((r) => r.outcome === 'answered' || r.outcome === 'reopened');
-    return latest?.outcome === 'answered' ? latest : null;
-  };
-
-  async function reopenable(site) {
-    const receipt = inForce(site);
+  // `receipt`: the ledger's answer in force on the site (`WasmLedger.consentInForce`), or null.
+  async function reopenable(receipt) {
     if (!receipt) return {};
     const how = (await engine()).reopen(receipt.rule);
     return how ? { vendor: receipt.vendor } : {};
@@ -228,13 +221,12 @@ export function consentHandlers({ ready, readTerms, now, record }) {
     return tabs.find((t) => t.active) ?? tabs[0] ?? null;
   }
 
-  async function reopen(site, tabId) {
-    const receipt = inForce(site);
+  async function reopen(site, receipt, tabId) {
     if (!receipt) throw new Error('Trust Ledger has not answered a consent dialog on this site');
     const how = (await engine()).reopen(receipt.rule);
     if (!how) throw new Error(`Trust Ledger does not know how to open ${receipt.vendor}’s settings`);
-    const tab = await tabShowing(site.site, tabId);
-    if (!tab) throw new Error(`open ${site.site} in a tab first`);
+    const tab = await tabShowing(site, tabId);
+    if (!tab) throw new Error(`open ${site} in a tab first`);
     // Pre-hidden dialogs are shown from now on, in every frame of the tab.
     await chrome.scripting.executeScript({
       target: { tabId: tab.id, allFrames: true },

@@ -80,6 +80,13 @@ impl WasmLedger {
         to_js(&self.0.sites.get(site))
     }
 
+    /// The receipt of the consent answer in force on `site` (`ConsentLog::in_force`: Trust
+    /// Ledger's latest answer, unless the person reopened the dialog since), or `null`.
+    #[wasm_bindgen(js_name = consentInForce)]
+    pub fn consent_in_force(&self, site: &str) -> Result<JsValue, JsError> {
+        to_js(&self.0.sites.get(site).and_then(|s| s.consent.in_force()))
+    }
+
     /// The names of all sites.
     pub fn sites(&self) -> Result<JsValue, JsError> {
         to_js(&self.0.sites.keys().collect::<Vec<_>>())
